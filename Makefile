@@ -1,0 +1,87 @@
+# Forge Orchestrator. The README names two targets: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+FRONTEND := frontend
+STATIC_INDEX := forge_orchestrator/static/index.html
+
+.PHONY: run serve test lint fmt build bench soak api-types check-api-types install install-dev frontend-deps chromium clean
+
+## run: install everything, build the web app and start the server on its embedded defaults
+run: install build
+	$(BIN)/forge-orchestrator serve
+
+serve:
+	$(BIN)/forge-orchestrator serve
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(PY) pyproject.toml
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(FRONTEND)/node_modules/.package-lock.json: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	touch $@
+
+frontend-deps: $(FRONTEND)/node_modules/.package-lock.json
+
+## build: the React app into forge_orchestrator/static (served by the backend, shipped in the wheel)
+build: frontend-deps
+	cd $(FRONTEND) && npm run build
+
+## chromium: Debian's Chromium for the browser tests (no browser downloads exist here)
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+## test: install what tests need, then lint, type-check and run every test suite
+test: install-dev frontend-deps chromium build
+	$(MAKE) lint
+	cd $(FRONTEND) && npm test
+	$(BIN)/pytest -q
+
+api-types: install-dev frontend-deps
+	FORGE_DATA_DIR=$$(mktemp -d) $(PY) -m forge_orchestrator.openapi_dump > $(FRONTEND)/openapi.json
+	cd $(FRONTEND) && npx openapi-typescript openapi.json -o src/api/schema.gen.ts >/dev/null
+
+check-api-types: install-dev frontend-deps
+	@tmp=$$(mktemp -d); FORGE_DATA_DIR=$$tmp $(PY) -m forge_orchestrator.openapi_dump > $$tmp/openapi.json; \
+	cd $(FRONTEND) && npx openapi-typescript $$tmp/openapi.json -o $$tmp/schema.gen.ts >/dev/null && \
+	if ! diff -q $$tmp/schema.gen.ts src/api/schema.gen.ts >/dev/null; then \
+	  echo "src/api/schema.gen.ts is stale: run 'make api-types'"; exit 1; fi
+
+lint: install-dev frontend-deps
+	$(BIN)/ruff check forge_orchestrator tests bench
+	$(BIN)/ruff format --check forge_orchestrator tests bench
+	$(BIN)/mypy forge_orchestrator
+	cd $(FRONTEND) && npm run typecheck
+	$(MAKE) check-api-types
+
+fmt: install-dev
+	$(BIN)/ruff format forge_orchestrator tests bench
+	$(BIN)/ruff check --fix forge_orchestrator tests bench
+
+bench: install-dev build
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+soak: install-dev chromium build
+	$(BIN)/pytest -q -m soak
+
+clean:
+	rm -rf $(VENV) $(FRONTEND)/node_modules forge_orchestrator/static build dist

@@ -1,0 +1,60 @@
+"""create_app(settings) -> FastAPI: security, errors, the API, the SPA and domain services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from . import __version__
+from .api import build_api_router
+from .components import components
+from .db.engine import make_engine
+from .db.migrate import upgrade
+from .errors import install_error_handlers
+from .security import AccessGuard, SecurityMiddleware, load_or_create_token
+from .settings import Settings
+from .spa import mount_spa
+
+log = logging.getLogger("forge_orchestrator")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    token = load_or_create_token(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.resolved_database_url)
+        await run_in_threadpool(upgrade, engine)
+        app.state.engine = engine
+        try:
+            async with AsyncExitStack() as stack:
+                for component in components():
+                    await stack.enter_async_context(component(app))
+                yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Forge Orchestrator",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.token = token
+    install_error_handlers(app)
+    app.include_router(build_api_router(), prefix="/api")
+    mount_spa(app)
+    app.add_middleware(
+        SecurityMiddleware,
+        guard=AccessGuard(settings, token),
+        max_body_bytes=settings.max_body_bytes,
+    )
+    return app

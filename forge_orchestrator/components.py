@@ -1,0 +1,20 @@
+"""The ordered domain services started with the app and stopped with it.
+
+Each entry is an async context manager factory taking the FastAPI app: it builds its service,
+stores it on ``app.state`` and tears it down on exit. Order matters: later services may use
+earlier ones (the gateway reads keys from the keyring; flows use the gateway and the runner).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+from fastapi import FastAPI
+
+Component = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def components() -> list[Component]:
+    # Imported here so building the app never imports every domain at module import time.
+    return []

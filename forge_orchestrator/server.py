@@ -1,0 +1,71 @@
+"""Runs the app under uvicorn: picks a free port if needed, prints the URL, opens a browser."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import socket
+import sys
+import threading
+import time
+import webbrowser
+
+import uvicorn
+
+from .app import create_app
+from .security import describe_url
+from .settings import Settings
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind the requested port, or say it is taken and bind a free one instead."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        sock.bind((host, 0))
+        print(f"Port {port} is in use; using port {sock.getsockname()[1]} instead.", flush=True)
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(settings: Settings) -> int:
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if settings.allow_remote:
+        print(
+            "WARNING: --allow-remote accepts requests for any Host name. Anyone who can reach "
+            "this port and has the token can run shell commands as you.",
+            file=sys.stderr,
+            flush=True,
+        )
+    app = create_app(settings)
+    sock = bind_socket(settings.host, settings.port)
+    port = sock.getsockname()[1]
+    url = describe_url(settings.host, port, app.state.token)
+    config = uvicorn.Config(
+        app,
+        log_level=settings.log_level,
+        access_log=False,  # access lines would carry the one-time ?token= query
+        ws="websockets-sansio",
+        timeout_graceful_shutdown=5,
+    )
+    server = uvicorn.Server(config)
+
+    def announce() -> None:
+        while not server.started and not server.should_exit:
+            time.sleep(0.02)
+        if server.started:
+            print(f"Forge Orchestrator {app.version} is running.\n  Open: {url}", flush=True)
+            if settings.open_browser:
+                webbrowser.open(url)
+
+    threading.Thread(target=announce, daemon=True).start()
+    server.run(sockets=[sock])
+    return 0

@@ -1,0 +1,91 @@
+"""The one frozen settings object, read from flags and FORGE_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("forge-orchestrator", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every knob Forge has. The README's configuration table lists each field (a test checks)."""
+
+    model_config = SettingsConfigDict(env_prefix="FORGE_", frozen=True, extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address to bind. Keep loopback unless you mean it.")
+    port: int = Field(
+        8080, ge=0, le=65535, description="Port to bind; a taken port falls back to a free one."
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where the database, access token and encrypted key file live.",
+    )
+    database_url: str | None = Field(
+        None, description="Any SQLAlchemy URL; default is SQLite at <data_dir>/forge.db."
+    )
+    token: SecretStr | None = Field(
+        None, description="Access token; default is a random one stored in <data_dir>/token (0600)."
+    )
+    allow_remote: bool = Field(
+        False,
+        description="Accept any Host header (needed to serve beyond loopback). Prints a warning.",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Extra Host names accepted besides loopback (comma list in env as JSON).",
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Extra browser origins allowed to call the API, e.g. the Vite dev server.",
+    )
+    open_browser: bool = Field(True, description="Open the app in a browser when `serve` starts.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Log verbosity."
+    )
+    max_body_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, description="Largest request body accepted; larger gets 413."
+    )
+    keyring: Literal["auto", "encrypted"] = Field(
+        "auto",
+        description="auto: OS keyring when a secure one exists, else encrypted in the database; "
+        "encrypted: always the encrypted database table.",
+    )
+    llm_connect_timeout_s: float = Field(
+        10.0, gt=0, description="Connect timeout for LLM providers."
+    )
+    llm_read_timeout_s: float = Field(120.0, gt=0, description="Read timeout for LLM providers.")
+    llm_max_retries: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="Retries on 429, 5xx and connection errors (exponential backoff).",
+    )
+    command_default_timeout_s: float = Field(
+        300.0, gt=0, description="Default timeout of a command run."
+    )
+    command_max_timeout_s: float = Field(
+        3600.0, gt=0, description="Cap on any command run's timeout."
+    )
+    command_output_cap_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Stored output per run; head and tail are kept beyond it."
+    )
+    flow_max_parallel: int = Field(
+        4, ge=1, le=64, description="Default parallel nodes per flow run."
+    )
+    terminal_idle_timeout_s: float = Field(
+        3600.0, gt=0, description="A detached terminal session ends after this long."
+    )
+    terminal_scrollback_bytes: int = Field(
+        1024 * 1024, ge=4096, description="Scrollback replayed when a terminal is re-attached."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'forge.db'}"

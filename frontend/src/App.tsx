@@ -1,0 +1,143 @@
+// The app shell: navigation, routes, auth gate, toasts and the query client.
+
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { Suspense, useMemo, useState } from "react";
+import { BrowserRouter, NavLink, Route, Routes } from "react-router-dom";
+import { api, ApiError } from "./api/client";
+import { Spinner } from "./components/Elapsed";
+import { ToastProvider, useToast } from "./components/Toasts";
+import HomePage from "./pages/HomePage";
+import { screens } from "./screens";
+
+function useQueryClient(toastError: (m: string) => void): QueryClient {
+  return useMemo(
+    () =>
+      new QueryClient({
+        queryCache: new QueryCache({
+          onError: (err, query) => {
+            if (!query.meta?.silent) toastError(err instanceof Error ? err.message : String(err));
+          },
+        }),
+        mutationCache: new MutationCache({
+          onError: (err) => toastError(err instanceof Error ? err.message : String(err)),
+        }),
+        defaultOptions: {
+          queries: {
+            retry: (count, err) => !(err instanceof ApiError && err.status > 0 && err.status < 500) && count < 2,
+            refetchOnWindowFocus: false,
+          },
+        },
+      }),
+    [toastError],
+  );
+}
+
+function AuthGate({ children }: { children: React.ReactNode }) {
+  const probe = useQuery({
+    queryKey: ["auth-probe"],
+    queryFn: () => api<unknown>("/app/info"),
+    retry: false,
+    throwOnError: false,
+    meta: { silent: true },
+  });
+  if (probe.isPending) {
+    return (
+      <div className="center">
+        <Spinner label="Connecting" />
+      </div>
+    );
+  }
+  if (probe.error instanceof ApiError && probe.error.status === 401) {
+    return (
+      <div className="center page narrow">
+        <h1>Open Forge with its access link</h1>
+        <p>
+          This browser has no access token. Open the URL that <code>forge-orchestrator serve</code> printed in
+          your terminal (it looks like <code>http://127.0.0.1:8080/?token=…</code>).
+        </p>
+      </div>
+    );
+  }
+  return <>{children}</>;
+}
+
+function Shell() {
+  const [navOpen, setNavOpen] = useState(false);
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <button
+          className="icon-button nav-toggle"
+          aria-label="Toggle navigation"
+          aria-expanded={navOpen}
+          onClick={() => setNavOpen((o) => !o)}
+        >
+          ☰
+        </button>
+        <NavLink to="/" className="brand">
+          Forge
+        </NavLink>
+      </header>
+      <nav className={`sidebar ${navOpen ? "open" : ""}`} aria-label="Main" onClick={() => setNavOpen(false)}>
+        <NavLink to="/" end className="brand desktop-only">
+          ⚒ Forge
+        </NavLink>
+        <NavLink to="/" end>
+          Home
+        </NavLink>
+        {screens.map((s) => (
+          <NavLink key={s.path} to={s.path} title={s.summary}>
+            {s.label}
+          </NavLink>
+        ))}
+      </nav>
+      <main className="content">
+        <Suspense
+          fallback={
+            <div className="center">
+              <Spinner label="Loading screen" />
+            </div>
+          }
+        >
+          <Routes>
+            <Route path="/" element={<HomePage />} />
+            {screens.map((s) => (
+              <Route key={s.path} path={`${s.path}/*`} element={<s.component />} />
+            ))}
+            <Route
+              path="*"
+              element={
+                <div className="page">
+                  <h1>Not found</h1>
+                  <p>There is no screen at this address.</p>
+                </div>
+              }
+            />
+          </Routes>
+        </Suspense>
+      </main>
+    </div>
+  );
+}
+
+function WithQueries() {
+  const toast = useToast();
+  const client = useQueryClient(toast.error);
+  return (
+    <QueryClientProvider client={client}>
+      <AuthGate>
+        <Shell />
+      </AuthGate>
+    </QueryClientProvider>
+  );
+}
+
+export default function App() {
+  return (
+    <BrowserRouter>
+      <ToastProvider>
+        <WithQueries />
+      </ToastProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,58 @@
+// The first screen: what each screen is for and how to add a provider.
+
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "react-router-dom";
+import { api } from "../api/client";
+import { screens } from "../screens";
+
+interface AppInfo {
+  version: string;
+  database: string;
+  data_dir: string;
+}
+
+export default function HomePage() {
+  const info = useQuery({ queryKey: ["app-info"], queryFn: () => api<AppInfo>("/app/info") });
+  return (
+    <div className="page welcome">
+      <h1>Welcome to Forge Orchestrator</h1>
+      <p className="lead">
+        A local command center for working with LLMs: turn a request into a shell command, keep a deck of
+        commands, build flows that mix shell and LLM steps, and see exactly what every call cost.
+      </p>
+      <section className="card">
+        <h2>Add a provider first</h2>
+        <ol>
+          <li>
+            Open <strong>Settings</strong> and paste an OpenAI or Anthropic API key, or add a local
+            OpenAI-compatible server (Ollama at <code>http://127.0.0.1:11434/v1</code>, llama.cpp, vLLM, LM
+            Studio).
+          </li>
+          <li>
+            Or, in a terminal: <code>forge-orchestrator keys set openai</code> (the value is read without
+            echo), or start the server with <code>OPENAI_API_KEY</code> / <code>ANTHROPIC_API_KEY</code> set.
+          </li>
+          <li>Keys stay on this machine: in the OS keyring, or encrypted in the database. The browser never sees them.</li>
+        </ol>
+      </section>
+      <section>
+        <h2>Screens</h2>
+        <ul className="screen-list">
+          {screens.map((s) => (
+            <li key={s.path} className="card">
+              <Link to={s.path}>
+                <strong>{s.label}</strong>
+              </Link>
+              <p>{s.summary}</p>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {info.data && (
+        <p className="muted small">
+          Version {info.data.version} · database {info.data.database} · data in <code>{info.data.data_dir}</code>
+        </p>
+      )}
+    </div>
+  );
+}

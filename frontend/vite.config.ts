@@ -1,0 +1,31 @@
+/// <reference types="vitest/config" />
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+const backend = process.env.FORGE_BACKEND ?? "http://127.0.0.1:8080";
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: "../forge_orchestrator/static",
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 900,
+    sourcemap: false,
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      // The backend refuses cross-origin calls, so the proxy presents itself as same-origin.
+      "/api": {
+        target: backend,
+        changeOrigin: true,
+        ws: true,
+        headers: { origin: backend },
+      },
+    },
+  },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.{ts,tsx}"],
+  },
+});
