@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from http.cookies import SimpleCookie
@@ -148,9 +149,7 @@ class SecurityMiddleware:
             and self.guard.authenticated(headers, query, allow_query_token=True)
         )
         if not ok:
-            # Closing before accept makes the server answer the handshake with HTTP 403.
-            await receive()
-            await send({"type": "websocket.close", "code": 4403})
+            await _deny_websocket(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
@@ -181,7 +180,36 @@ class SecurityMiddleware:
                 send, 413, "payload_too_large", f"Request body exceeds {self.max_body} bytes."
             )
             return
-        await self.app(scope, _limited(receive, self.max_body), send)
+        if length is None and method in UNSAFE_METHODS:
+            # No Content-Length (chunked): read the body here, bounded, and replay it.
+            body = await _read_bounded(receive, self.max_body)
+            if body is None:
+                await _json(
+                    send, 413, "payload_too_large", f"Request body exceeds {self.max_body} bytes."
+                )
+                return
+            receive = _replay(body, receive)
+        await self.app(scope, receive, send)
+
+
+async def _deny_websocket(scope: Scope, receive: Receive, send: Send) -> None:
+    """Refuse the handshake before accept: an HTTP 403 in the error shape where supported."""
+    await receive()  # the websocket.connect message
+    if "websocket.http.response" in scope.get("extensions", {}):
+        body = json.dumps(
+            error_body("forbidden", "WebSocket refused: bad token, Host or Origin.")
+        ).encode()
+        await send(
+            {
+                "type": "websocket.http.response.start",
+                "status": 403,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "websocket.http.response.body", "body": body})
+    else:
+        # Closing before accept makes the server answer the handshake with HTTP 403.
+        await send({"type": "websocket.close", "code": 4403})
 
 
 def _with_security_headers(send: Send) -> Send:
@@ -195,26 +223,37 @@ def _with_security_headers(send: Send) -> Send:
     return wrapped
 
 
-def _limited(receive: Receive, limit: int) -> Receive:
-    seen = 0
+async def _read_bounded(receive: Receive, limit: int) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
 
     async def wrapped() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                from .errors import PayloadTooLarge
-
-                raise PayloadTooLarge(f"Request body exceeds {limit} bytes.")
-        return message
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # later messages: http.disconnect
 
     return wrapped
 
 
 async def _json(send: Send, status: int, code: str, message: str) -> None:
-    import json
-
     body = json.dumps(error_body(code, message)).encode()
     await send(
         {

@@ -39,11 +39,11 @@ class Settings(BaseSettings):
     )
     allowed_hosts: list[str] = Field(
         default_factory=list,
-        description="Extra Host names accepted besides loopback (comma list in env as JSON).",
+        description="Extra Host names accepted besides loopback (env: a JSON list).",
     )
     allowed_origins: list[str] = Field(
         default_factory=list,
-        description="Extra browser origins allowed to call the API, e.g. the Vite dev server.",
+        description="Extra browser origins allowed to call the API (env: a JSON list).",
     )
     open_browser: bool = Field(True, description="Open the app in a browser when `serve` starts.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(

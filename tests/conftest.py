@@ -12,8 +12,12 @@ from fastapi.testclient import TestClient
 from forge_orchestrator.app import create_app
 from forge_orchestrator.settings import Settings
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 TOKEN = "test-token-0123456789abcdef0123456789abcdef"
 BASE_URL = "http://127.0.0.1:8080"
+# TestClient sends Host "testserver" for relative WebSocket URLs; loopback hosts need a full URL.
+WS_BASE = "ws://127.0.0.1:8080"
 
 
 @pytest.fixture(autouse=True)
