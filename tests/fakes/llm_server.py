@@ -7,6 +7,7 @@ request takes the next scripted ``Reply`` (or a default one) and every request i
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 import uuid
@@ -60,9 +61,11 @@ class FakeLLMServer:
         self.default = Reply()
         self._release = threading.Event()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = _QuietServer(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def port(self) -> int:
@@ -102,6 +105,14 @@ class FakeLLMServer:
             self.requests.append(rec)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (timeout, cancellation) is part of the script, not an error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def _make_handler(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
     class Handler(_Handler):
         fake = server
@@ -112,6 +123,8 @@ def _make_handler(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeLLMServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; Nagle + delayed ACK would add ~40 ms.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet in test output
         return
@@ -160,7 +173,8 @@ class _Handler(BaseHTTPRequestHandler):
         valid = self.fake.valid_keys
         if key and (valid is None or key in valid):
             return True
-        self._error(401, "Incorrect API key provided.", {}, anthropic=self._is_anthropic)
+        # Like real providers, echo the key back: callers must redact it.
+        self._error(401, f"Incorrect API key provided: {key}.", {}, anthropic=self._is_anthropic)
         return False
 
     # ---- responses -----------------------------------------------------------------------
@@ -208,7 +222,9 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send_json(200, _openai_completion(reply, model), _ids(anthropic=False))
 
-    def _error(self, status: int, message: str, headers: dict[str, str], *, anthropic: bool) -> None:
+    def _error(
+        self, status: int, message: str, headers: dict[str, str], *, anthropic: bool
+    ) -> None:
         if anthropic:
             kind = {401: "authentication_error", 429: "rate_limit_error"}.get(status, "api_error")
             body: dict[str, Any] = {"type": "error", "error": {"type": kind, "message": message}}
@@ -394,3 +410,11 @@ def _anthropic_message(reply: Reply, model: str) -> dict[str, Any]:
         "stop_sequence": None,
         "usage": _anthropic_usage(reply),
     }
+
+
+if __name__ == "__main__":
+    # Standalone (benchmarks, manual e2e runs): print the port, serve until stdin closes.
+    srv = FakeLLMServer().start()
+    print(srv.port, flush=True)
+    sys.stdin.read()
+    srv.stop()

@@ -1,0 +1,42 @@
+"""Agent roles: list, create, read, edit and delete (built-ins can be edited and reset)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import NotFound
+from ..llm import roles
+from ..llm.roles import Role, RoleCreate, RoleInput
+
+router = APIRouter(tags=["roles"])
+
+
+@router.get("/roles", response_model=list[Role])
+async def list_roles(request: Request) -> list[Role]:
+    return await run_in_threadpool(roles.list_roles, request.app.state.engine)
+
+
+@router.post("/roles", response_model=Role, status_code=201)
+async def create_role(request: Request, body: RoleCreate) -> Role:
+    return await run_in_threadpool(roles.create_role, request.app.state.engine, body)
+
+
+@router.get("/roles/{name}", response_model=Role)
+async def get_role(request: Request, name: str) -> Role:
+    role = await run_in_threadpool(roles.get_role, request.app.state.engine, name)
+    if role is None:
+        raise NotFound(f"No role named '{name}'.")
+    return role
+
+
+@router.put("/roles/{name}", response_model=Role)
+async def update_role(request: Request, name: str, body: RoleInput) -> Role:
+    return await run_in_threadpool(roles.update_role, request.app.state.engine, name, body)
+
+
+@router.delete("/roles/{name}", response_model=None)
+async def delete_role(request: Request, name: str) -> Role | Response:
+    """204 for a custom role; 200 with the restored default for an edited built-in."""
+    restored = await run_in_threadpool(roles.delete_role, request.app.state.engine, name)
+    return Response(status_code=204) if restored is None else restored

@@ -1,0 +1,94 @@
+"""Ledger filters shared by every ledger read, and the newest-first keyset list."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import Engine, Select, select, tuple_
+
+from ..db.tables import token_ledger
+from ..errors import ValidationFailed
+
+L = token_ledger.c
+S = TypeVar("S", bound=Select[Any])
+LedgerStatus = Literal["SUCCESS", "FAILED", "TIMEOUT"]
+MAX_LIMIT = 500
+
+
+class LedgerFilters(BaseModel):
+    """Exact-match filters plus a [since, until) time window (UTC)."""
+
+    model: str | None = Field(None, max_length=200, description="model_used, exactly")
+    provider: str | None = Field(None, max_length=100)
+    agent_role: str | None = Field(None, max_length=100)
+    flow_id: str | None = Field(None, max_length=64)
+    status: LedgerStatus | None = None
+    since: datetime | None = Field(None, description="inclusive, ISO 8601")
+    until: datetime | None = Field(None, description="exclusive, ISO 8601")
+
+    @field_validator("since", "until")
+    @classmethod
+    def _naive_utc(cls, value: datetime | None) -> datetime | None:
+        # Rows store naive UTC; an aware input is converted, a naive one is taken as UTC.
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+
+def apply_filters(stmt: S, filters: LedgerFilters) -> S:
+    """Add the filters' WHERE clauses to any select over token_ledger."""
+    for column, value in (
+        (L.model_used, filters.model),
+        (L.provider, filters.provider),
+        (L.agent_role, filters.agent_role),
+        (L.flow_id, filters.flow_id),
+        (L.status, filters.status),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if filters.since is not None:
+        stmt = stmt.where(L.timestamp >= filters.since)
+    if filters.until is not None:
+        stmt = stmt.where(L.timestamp < filters.until)
+    return stmt
+
+
+def encode_cursor(timestamp: datetime, row_id: int) -> str:
+    raw = f"{timestamp.isoformat()}|{row_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        ts, row_id = base64.urlsafe_b64decode(padded).decode().split("|")
+        return datetime.fromisoformat(ts), int(row_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ValidationFailed(
+            "cursor: not a cursor from a previous page", details={"cursor": cursor}
+        ) from exc
+
+
+def list_entries(
+    engine: Engine, filters: LedgerFilters, *, limit: int = 50, cursor: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Rows newest first (timestamp, then id) and the cursor of the next page, if any."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    stmt = apply_filters(select(token_ledger), filters)
+    if cursor:
+        ts, row_id = decode_cursor(cursor)
+        # A row-value comparison is one index range; the OR form made SQLite scan from the top.
+        stmt = stmt.where(tuple_(L.timestamp, L.id) < tuple_(ts, row_id))
+    stmt = stmt.order_by(L.timestamp.desc(), L.id.desc()).limit(limit + 1)
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(stmt)]
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(last["timestamp"], last["id"])
+    return rows, next_cursor

@@ -1,0 +1,1 @@
+"""LLM gateway: one small async interface over OpenAI, Anthropic and OpenAI-compatible servers."""

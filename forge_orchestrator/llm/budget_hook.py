@@ -1,0 +1,17 @@
+"""The protocol the budgets domain implements so the gateway can reserve and settle spend."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class BudgetHook(Protocol):
+    """Sync methods; the gateway calls them in a worker thread around every provider call."""
+
+    def reserve(self, *, provider: str, flow_id: str | None, amount_usd: float) -> object:
+        """Hold ``amount_usd`` (the worst-case estimate) or raise ``BudgetExceeded``."""
+        ...
+
+    def settle(self, reservation: object, actual_usd: float | None) -> None:
+        """Replace the hold with the actual cost (None: unpriced, or the call failed unbilled)."""
+        ...

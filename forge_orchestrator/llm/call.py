@@ -1,0 +1,192 @@
+"""One gateway call's bookkeeping: resolve, reserve budget, and write its single ledger row."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from ..errors import AppError, ProviderError, ProviderTimeout
+from ..ledger.recorder import LedgerEntry, Status, record
+from .accounting import apply_usage, estimate_usage, new_entry
+from .provider_settings import ProvidersConfig
+from .retry import Attempts, Failure
+from .targets import KeyStore, Target, choose, resolve
+from .types import CallContext, LLMRequest, LLMResult, Usage, UsageSource
+
+if TYPE_CHECKING:
+    from .gateway import Gateway
+
+log = logging.getLogger("forge_orchestrator.llm")
+CANCELLED = "cancelled"
+
+
+class CallRun:
+    """Tracks one call from start to its one ledger row (written exactly once)."""
+
+    def __init__(self, gw: Gateway, req: LLMRequest, ctx: CallContext, *, streamed: bool) -> None:
+        self.gw = gw
+        self.req = req
+        self.t0 = time.perf_counter()
+        self.attempts = Attempts()
+        self.target: Target | None = None
+        self.reservation: object | None = None
+        self.reserved = False
+        self.ttft_ms: int | None = None
+        self.recorded = False
+        self.entry: LedgerEntry = new_entry(
+            req, ctx, req.provider or "unconfigured", streamed=streamed
+        )
+
+    # ---- before the provider call ---------------------------------------------------------
+    async def prepare(self) -> Target:
+        """Resolve the destination and reserve budget; a refusal is recorded and re-raised."""
+        gw, req = self.gw, self.req
+        try:
+            cfg = gw.providers.get()
+            secrets = gw.secrets()
+            # Name the provider and model on the row even when the key is what's missing.
+            try:
+                provider, model = choose(cfg, req.provider, req.model, secrets)
+                self.entry.provider, self.entry.model_used = provider, model
+            except AppError:
+                pass
+            # One worker-thread hop for everything that may block: key lookup, the tokenizer
+            # behind the estimate, and the budget hook.
+            target = await asyncio.to_thread(self._resolve_and_reserve, cfg, secrets)
+            self.target = target
+        except AppError as exc:
+            await self._write_failed("FAILED", exc.message)
+            raise
+        except asyncio.CancelledError:
+            self.cancelled()
+            raise
+        return target
+
+    def _resolve_and_reserve(self, cfg: ProvidersConfig, secrets: KeyStore | None) -> Target:
+        target = resolve(cfg, self.req.provider, self.req.model, secrets)
+        hook = self.gw.budget_hook
+        if hook is not None:
+            amount = self.gw.estimate_cost(self.req) or 0.0
+            self.reservation = hook.reserve(
+                provider=target.provider, flow_id=self.entry.flow_id, amount_usd=amount
+            )
+            self.reserved = True
+        return target
+
+    def mark_first_token(self) -> None:
+        if self.ttft_ms is None:
+            self.ttft_ms = self._elapsed_ms()
+
+    # ---- outcomes ---------------------------------------------------------------------------
+    async def succeed(
+        self,
+        text: str,
+        model: str | None,
+        usage: Usage | None,
+        request_id: str | None,
+    ) -> LLMResult:
+        assert self.target is not None
+        e = self.entry
+        e.model_used = model or self.target.model
+        e.request_id = request_id
+        source: UsageSource = "provider"
+        if usage is None or (usage.input_tokens == 0 and usage.output_tokens == 0):
+            usage = await asyncio.to_thread(estimate_usage, self.req, self.target.model, text)
+            source = "estimated"
+        cost = apply_usage(e, self.gw.prices, usage, source, self.target.model)
+        e.status = "SUCCESS"
+        ledger_id = await self._write()
+        log.debug(
+            "llm %s/%s ok %dms in=%d out=%d",
+            e.provider,
+            e.model_used,
+            e.latency_ms,
+            e.input_tokens,
+            e.output_tokens,
+        )
+        return LLMResult(
+            text=text,
+            provider=e.provider,
+            model=e.model_used,
+            usage=usage,
+            cost_usd=cost,
+            latency_ms=e.latency_ms,
+            ledger_id=ledger_id,
+            usage_source=source,
+            request_id=request_id,
+        )
+
+    async def fail(self, failure: Failure, partial: str | None = None) -> ProviderError:
+        """Record the failure and return the (redacted) error to raise."""
+        message = self.gw.redact(failure.message, self._key())
+        self.entry.request_id = failure.request_id
+        if partial:
+            self._estimate_partial(partial)
+        status: Status = "TIMEOUT" if failure.kind == "timeout" else "FAILED"
+        await self._write_failed(status, message)
+        details = {"provider": self.entry.provider, "attempts": self.attempts.count}
+        if failure.status is not None:
+            details["status"] = failure.status
+        if status == "TIMEOUT":
+            return ProviderTimeout(message, details=details)
+        return ProviderError(message, details=details)
+
+    def cancelled(self, partial: str | None = None) -> None:
+        """The caller went away. Written synchronously: a cancelled task cannot await."""
+        if self.recorded:
+            return
+        if partial:
+            self._estimate_partial(partial)
+        self._finish("FAILED", CANCELLED)
+        self.recorded = True
+        record(self.gw.engine, self.entry)
+        if self.reserved and self.gw.budget_hook is not None:
+            self.gw.budget_hook.settle(self.reservation, self.entry.total_cost_usd or 0.0)
+
+    # ---- internals --------------------------------------------------------------------------
+    def _key(self) -> str | None:
+        return self.target.api_key if self.target is not None else None
+
+    def _elapsed_ms(self) -> int:
+        return int((time.perf_counter() - self.t0) * 1000)
+
+    def _estimate_partial(self, partial: str) -> None:
+        model = self.target.model if self.target else self.entry.model_used
+        usage = estimate_usage(self.req, model, partial)
+        apply_usage(self.entry, self.gw.prices, usage, "estimated", model)
+
+    def _finish(self, status: Status, error: str | None) -> None:
+        e = self.entry
+        e.status = status
+        e.error_message = error
+        e.latency_ms = self._elapsed_ms()
+        e.attempts = self.attempts.count
+        e.ttft_ms = self.ttft_ms
+        if e.cost_status == "not_billed":
+            # Nothing came back, so nothing is billed: an explicit zero, flagged as such.
+            e.total_cost_usd = 0.0
+
+    async def _write_failed(self, status: Status, message: str) -> None:
+        self._finish(status, message)
+        await self._write()
+        log.warning(
+            "llm %s/%s %s after %d attempt(s): %s",
+            self.entry.provider,
+            self.entry.model_used,
+            status,
+            self.attempts.count,
+            message,
+        )
+
+    async def _write(self) -> int:
+        if self.entry.error_message is None:
+            self._finish(self.entry.status, None)
+        # Flag first: once the thread starts, the row lands even if this task is cancelled.
+        self.recorded = True
+        ledger_id = await asyncio.to_thread(record, self.gw.engine, self.entry)
+        hook = self.gw.budget_hook
+        if self.reserved and hook is not None:
+            await asyncio.to_thread(hook.settle, self.reservation, self.entry.total_cost_usd)
+        return ledger_id

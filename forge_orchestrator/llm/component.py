@@ -1,0 +1,44 @@
+"""Starts the gateway as ``app.state.gateway`` (with its price book and provider settings)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from ..settings import Settings
+from .gateway import Gateway
+from .price_overrides import load_overrides
+from .pricing import PriceBook
+from .provider_settings import ProviderSettingsStore
+from .targets import KeyStore
+from .tokens import warm_up
+
+
+def build_gateway(
+    engine: Engine, settings: Settings, secrets: Callable[[], KeyStore | None] = lambda: None
+) -> Gateway:
+    """A gateway with its price book (bundled + overrides) and provider settings store."""
+    providers = ProviderSettingsStore(engine)
+    prices = PriceBook(
+        load_overrides=lambda: load_overrides(engine),
+        is_free=lambda provider: providers.get().is_local(provider),
+    )
+    return Gateway(engine, settings, prices=prices, providers=providers, secrets=secrets)
+
+
+@asynccontextmanager
+async def llm_component(app: FastAPI) -> AsyncIterator[None]:
+    # Looked up per call: the keyring component may be absent or replaced in tests.
+    gateway = build_gateway(
+        app.state.engine, app.state.settings, lambda: getattr(app.state, "secrets", None)
+    )
+    app.state.gateway = gateway
+    threading.Thread(target=warm_up, name="tokenizer-warm-up", daemon=True).start()
+    try:
+        yield
+    finally:
+        await gateway.aclose()

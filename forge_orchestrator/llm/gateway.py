@@ -1,0 +1,208 @@
+"""The gateway: complete and stream over any provider, with retries, budgets and one ledger row."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from sqlalchemy import Engine
+
+from ..errors import AppError, ProviderError, ValidationFailed
+from ..keyring.redact import redact
+from ..settings import Settings
+from .budget_hook import BudgetHook
+from .call import CallRun
+from .pricing import PriceBook, cost
+from .provider_settings import ProviderSettingsStore
+from .providers import Adapter, OpenStream, Timeouts
+from .providers.anthropic_messages import AnthropicMessages
+from .providers.compatible import compatible_client, discover_models
+from .providers.openai_chat import OpenAIChat
+from .retry import GaveUp, RetryPolicy, classify, run_with_retries
+from .targets import KeyStore, Target, choose, resolve, target_with_key
+from .tokens import count_messages
+from .types import CallContext, LLMRequest, LLMResult, StreamDone, StreamEvent, TextDelta, Usage
+
+MAX_CACHED_CLIENTS = 32
+
+
+class Gateway:
+    """complete / stream / estimate_cost / list_models. Every call writes exactly one row."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        *,
+        prices: PriceBook,
+        providers: ProviderSettingsStore,
+        secrets: Callable[[], KeyStore | None] = lambda: None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.prices = prices
+        self.providers = providers
+        self._secrets = secrets
+        self.retry = retry or RetryPolicy(max_retries=settings.llm_max_retries)
+        self.budget_hook: BudgetHook | None = None
+        self._clients: dict[tuple[str, str, str, str | None], Adapter] = {}
+
+    # ---- configuration ----------------------------------------------------------------------
+    def set_budget_hook(self, hook: BudgetHook | None) -> None:
+        self.budget_hook = hook
+
+    def secrets(self) -> KeyStore | None:
+        return self._secrets()
+
+    def redact(self, text: str, key: str | None = None) -> str:
+        """Mask the call's key, every stored secret and any key-shaped string."""
+        out = redact(text, [key] if key else [])
+        store: Any = self._secrets()
+        if store is not None and hasattr(store, "redact"):
+            out = str(store.redact(out))
+        return out
+
+    def timeouts(self, req: LLMRequest | None = None) -> Timeouts:
+        read = req.timeout_s if req is not None and req.timeout_s else None
+        return Timeouts(
+            self.settings.llm_connect_timeout_s, read or self.settings.llm_read_timeout_s
+        )
+
+    def _client(self, t: Target) -> Adapter:
+        cache_key = (t.kind, t.provider, t.base_url, t.api_key)
+        client = self._clients.get(cache_key)
+        if client is None:
+            if len(self._clients) >= MAX_CACHED_CLIENTS:
+                self._clients.clear()  # keys rotated many times; rebuild on demand
+            client = self._build_client(t)
+            self._clients[cache_key] = client
+        return client
+
+    def _build_client(self, t: Target) -> Adapter:
+        timeouts = self.timeouts()
+        if t.kind == "anthropic":
+            assert t.api_key is not None
+            return AnthropicMessages(
+                label=t.label, api_key=t.api_key, base_url=t.base_url, timeouts=timeouts
+            )
+        if t.kind == "openai":
+            assert t.api_key is not None
+            return OpenAIChat(
+                label=t.label, api_key=t.api_key, base_url=t.base_url, timeouts=timeouts
+            )
+        return compatible_client(
+            name=t.provider, base_url=t.base_url, api_key=t.api_key, timeouts=timeouts
+        )
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    # ---- calls -------------------------------------------------------------------------------
+    async def complete(self, req: LLMRequest, ctx: CallContext | None = None) -> LLMResult:
+        call = CallRun(self, req, ctx or CallContext(), streamed=False)
+        target = await call.prepare()
+        client = self._client(target)
+        timeouts = self.timeouts(req)
+        try:
+            raw = await run_with_retries(
+                self.retry,
+                call.attempts,
+                target.label,
+                lambda: client.complete(req, target.model, timeouts),
+            )
+        except GaveUp as gave_up:
+            raise await call.fail(gave_up.failure) from None
+        except asyncio.CancelledError:
+            call.cancelled()
+            raise
+        return await call.succeed(raw.text, raw.model, raw.usage, raw.request_id)
+
+    async def stream(
+        self, req: LLMRequest, ctx: CallContext | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        """TextDelta events as text arrives, then one StreamDone with the recorded result."""
+        call = CallRun(self, req, ctx or CallContext(), streamed=True)
+        target = await call.prepare()
+        client = self._client(target)
+        timeouts = self.timeouts(req)
+        try:
+            opened: OpenStream = await run_with_retries(
+                self.retry,
+                call.attempts,
+                target.label,
+                lambda: client.open_stream(req, target.model, timeouts),
+            )
+        except GaveUp as gave_up:
+            raise await call.fail(gave_up.failure) from None
+        except asyncio.CancelledError:
+            call.cancelled()
+            raise
+        state = opened.state
+        try:
+            async for text in opened.texts():
+                call.mark_first_token()
+                yield TextDelta(text=text)
+        except (asyncio.CancelledError, GeneratorExit):
+            call.cancelled("".join(state.chunks))
+            await _close_quietly(opened)
+            raise
+        except Exception as exc:
+            await _close_quietly(opened)
+            failure = classify(exc, target.label)
+            raise await call.fail(failure, "".join(state.chunks)) from None
+        result = await call.succeed(
+            "".join(state.chunks), state.model, state.usage, state.request_id
+        )
+        yield StreamDone(result=result)
+
+    # ---- estimates and models --------------------------------------------------------------
+    def estimate_cost(self, req: LLMRequest) -> float | None:
+        """Worst case in USD: prompt tokens at the input price + max_tokens at the output price."""
+        try:
+            provider, model = choose(self.providers.get(), req.provider, req.model, self.secrets())
+        except AppError:
+            return None
+        price = self.prices.lookup(provider, model)
+        if price is None:
+            return None
+        prompt = count_messages(req.messages, req.system, model)
+        return cost(Usage(input_tokens=prompt, output_tokens=req.max_tokens), price)
+
+    async def list_models(self, provider: str, api_key: str | None = None) -> list[str]:
+        """The provider's model ids via one real call (used to test a key before saving it)."""
+        cfg = self.providers.get()
+        if provider not in cfg.provider_names():
+            raise ValidationFailed(f"There is no provider named '{provider}'.")
+        if api_key is None:
+            target = await asyncio.to_thread(resolve, cfg, provider, None, self.secrets())
+        else:
+            target = target_with_key(cfg, provider, api_key)
+        client = self._build_client(target)
+        try:
+            return await client.list_models(self.timeouts())
+        except Exception as exc:
+            raise self._provider_error(exc, target.label, target.api_key) from None
+        finally:
+            await client.aclose()
+
+    async def discover(self, base_url: str, api_key: str | None = None) -> list[str]:
+        """Models an OpenAI-compatible server lists at /v1/models."""
+        try:
+            return await discover_models(base_url, api_key, self.timeouts())
+        except Exception as exc:
+            raise self._provider_error(exc, base_url, api_key) from None
+
+    def _provider_error(self, exc: Exception, label: str, key: str | None) -> ProviderError:
+        failure = classify(exc, label)
+        return ProviderError(self.redact(failure.message, key), details={"status": failure.status})
+
+
+async def _close_quietly(stream: OpenStream) -> None:
+    # Closing after a failure or cancellation is best effort.
+    with contextlib.suppress(BaseException):
+        await stream.close()

@@ -1,0 +1,180 @@
+"""Agent roles: built-in system prompts plus custom roles (and built-in edits) in agent_roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine, delete, insert, select, update
+
+from ..db.engine import write_tx
+from ..db.tables import agent_roles
+from ..db.utils import utcnow
+from ..errors import Conflict, NotFound
+
+ROLE_NAME = r"^[a-z][a-z0-9_-]{0,99}$"
+
+BUILTINS: dict[str, tuple[str, str]] = {
+    "architect": (
+        "Turns a request in plain words into one shell command, explained.",
+        "You are the Architect, a senior developer who turns a request in plain words into a "
+        "single, correct shell command for the user's shell and operating system. Prefer "
+        "standard, widely installed tools; never invent flags. Prefer safe, reversible commands; "
+        "when a destructive step is unavoidable, say so plainly. Explain each part of the "
+        "command briefly and list the assumptions you made.",
+    ),
+    "planner": (
+        "Breaks a goal into small, ordered, verifiable steps.",
+        "You are the Planner. Break the goal into a short ordered list of small steps, each with "
+        "a clear outcome that can be checked. Name dependencies between steps, call out risks "
+        "and unknowns, and do not write the implementation.",
+    ),
+    "implementer": (
+        "Writes the change a plan step asks for.",
+        "You are the Implementer. Make exactly the change the step asks for, in the style of the "
+        "surrounding code. Keep it minimal, complete and runnable; no placeholders. State any "
+        "assumption you had to make.",
+    ),
+    "tester": (
+        "Designs and writes tests that catch real failures.",
+        "You are the Tester. Write focused tests for the behaviour described: the main path, "
+        "edge cases and failure modes a user would notice. Each test must be able to fail; "
+        "explain what each one protects against.",
+    ),
+    "reviewer": (
+        "Reviews a change for bugs, risks and clarity.",
+        "You are the Reviewer. Read the change critically: correctness first, then security, "
+        "error handling, performance and readability. Report concrete findings with the line or "
+        "part they concern and a suggested fix, most important first. Say so when it is good.",
+    ),
+    "optimizer": (
+        "Reduces token spend and latency without losing quality.",
+        "You are the Optimizer. Given prompts, flows and their token ledger figures, propose "
+        "concrete changes that cut cost or latency while keeping results as good: shorter "
+        "prompts, cheaper models for simple steps, caching, fewer round trips. Estimate the "
+        "saving of each proposal.",
+    ),
+}
+
+
+class RoleInput(BaseModel):
+    description: str = Field("", max_length=2000)
+    system_prompt: str = Field(min_length=1, max_length=50_000)
+    default_model: str | None = Field(None, max_length=200)
+
+
+class RoleCreate(RoleInput):
+    name: str = Field(pattern=ROLE_NAME)
+
+
+class Role(BaseModel):
+    name: str
+    description: str
+    system_prompt: str
+    default_model: str | None
+    builtin: bool
+    customized: bool = Field(description="a built-in whose prompt the user has edited")
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+def _builtin(name: str) -> Role:
+    description, prompt = BUILTINS[name]
+    return Role(
+        name=name,
+        description=description,
+        system_prompt=prompt,
+        default_model=None,
+        builtin=True,
+        customized=False,
+        created_at=None,
+        updated_at=None,
+    )
+
+
+def _from_row(row: Any) -> Role:
+    return Role(
+        name=row.name,
+        description=row.description,
+        system_prompt=row.system_prompt,
+        default_model=row.default_model,
+        builtin=row.name in BUILTINS,
+        customized=row.name in BUILTINS,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _stored(engine: Engine, name: str) -> Role | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(agent_roles).where(agent_roles.c.name == name)).first()
+    return _from_row(row) if row is not None else None
+
+
+def get_role(engine: Engine, name: str) -> Role | None:
+    """The role by name: a stored row (custom, or an edited built-in) wins over the default."""
+    stored = _stored(engine, name)
+    if stored is not None:
+        return stored
+    return _builtin(name) if name in BUILTINS else None
+
+
+def list_roles(engine: Engine) -> list[Role]:
+    with engine.connect() as conn:
+        rows = {r.name: _from_row(r) for r in conn.execute(select(agent_roles))}
+    builtins = [rows.pop(n) if n in rows else _builtin(n) for n in BUILTINS]
+    return builtins + sorted(rows.values(), key=lambda r: r.name)
+
+
+def create_role(engine: Engine, data: RoleCreate) -> Role:
+    if data.name in BUILTINS:
+        raise Conflict(f"'{data.name}' is a built-in role; edit it instead of creating it.")
+    now = utcnow()
+    with write_tx(engine) as conn:
+        exists = conn.execute(select(agent_roles.c.id).where(agent_roles.c.name == data.name))
+        if exists.first() is not None:
+            raise Conflict(f"A role named '{data.name}' already exists.")
+        conn.execute(
+            insert(agent_roles).values(**data.model_dump(), created_at=now, updated_at=now)
+        )
+    role = _stored(engine, data.name)
+    assert role is not None
+    return role
+
+
+def update_role(engine: Engine, name: str, data: RoleInput) -> Role:
+    """Edit a custom role, or customise a built-in (stored as a row that overrides it)."""
+    now = utcnow()
+    values = data.model_dump()
+    with write_tx(engine) as conn:
+        found = conn.execute(select(agent_roles.c.id).where(agent_roles.c.name == name)).first()
+        if found is not None:
+            conn.execute(
+                update(agent_roles)
+                .where(agent_roles.c.name == name)
+                .values(**values, updated_at=now)
+            )
+        elif name in BUILTINS:
+            conn.execute(
+                insert(agent_roles).values(name=name, **values, created_at=now, updated_at=now)
+            )
+        else:
+            raise NotFound(f"No role named '{name}'.")
+    role = _stored(engine, name)
+    assert role is not None
+    return role
+
+
+def delete_role(engine: Engine, name: str) -> Role | None:
+    """Delete a custom role (returns None). For an edited built-in, restore its default prompt
+    (returns it); an unedited built-in cannot be deleted."""
+    with write_tx(engine) as conn:
+        removed = conn.execute(delete(agent_roles).where(agent_roles.c.name == name)).rowcount
+    if name in BUILTINS:
+        if not removed:
+            raise Conflict(f"'{name}' is a built-in role and cannot be deleted.")
+        return _builtin(name)
+    if not removed:
+        raise NotFound(f"No role named '{name}'.")
+    return None

@@ -1,0 +1,75 @@
+"""The gateway's public value types: requests, call context, usage, results and stream events."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Role = Literal["system", "user", "assistant"]
+UsageSource = Literal["provider", "estimated"]
+
+
+class ChatMessage(BaseModel):
+    role: Role
+    content: str
+
+
+class LLMRequest(BaseModel):
+    """One chat call. provider/model None means the configured default."""
+
+    provider: str | None = None
+    model: str | None = None
+    messages: list[ChatMessage]
+    system: str | None = None
+    max_tokens: int = Field(1024, ge=1, le=1_000_000)
+    temperature: float | None = Field(None, ge=0, le=2)
+    json_mode: bool = False
+    timeout_s: float | None = Field(None, gt=0)
+
+
+class CallContext(BaseModel):
+    """Who made the call; lands on the ledger row."""
+
+    agent_role: str | None = None
+    flow_id: str | None = None
+    run_id: str | None = None
+    node_id: str | None = None
+
+
+class Usage(BaseModel):
+    """Token counts as the provider bills them.
+
+    input_tokens is the TOTAL prompt (cached reads and cache writes included) for every
+    provider, so rows compare across vendors; cached_input_tokens and cache_write_tokens
+    are the parts of it billed at their own rates.
+    """
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_input_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+
+
+class LLMResult(BaseModel):
+    text: str
+    provider: str
+    model: str
+    usage: Usage
+    cost_usd: float | None
+    latency_ms: int
+    ledger_id: int
+    usage_source: UsageSource
+    request_id: str | None
+
+
+class TextDelta(BaseModel):
+    text: str
+
+
+class StreamDone(BaseModel):
+    result: LLMResult
+
+
+StreamEvent = TextDelta | StreamDone
