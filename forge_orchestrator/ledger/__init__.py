@@ -1,0 +1,1 @@
+"""The token ledger: recording, queries, summaries, budgets and the optimizer."""
