@@ -1,7 +1,11 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import App from "./App";
+import { applyStoredAppearance } from "./components/settings/appearance";
 import "./styles.css";
+
+// Before the first render, so the saved font size and density never flash.
+applyStoredAppearance();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

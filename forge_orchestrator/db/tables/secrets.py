@@ -12,5 +12,5 @@ user_secrets = Table(
     Column("key_name", String(200), primary_key=True),
     Column("encrypted_value", LargeBinary, nullable=False),
     Column("created_at", DateTime, nullable=False),
-    Column("updated_at", DateTime, nullable=True),
+    Column("updated_at", DateTime, nullable=False),
 )

@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("key_name", sa.String(length=200), nullable=False),
         sa.Column("encrypted_value", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key_name", name=op.f("pk_user_secrets")),
     )
 

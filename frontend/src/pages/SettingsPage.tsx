@@ -1,0 +1,82 @@
+// Settings: provider keys and endpoints, local servers, other secrets, agent roles, appearance,
+// and how the keys are actually stored.
+
+import { useMemo } from "react";
+import { Spinner } from "../components/Elapsed";
+import { ErrorNote } from "../components/ErrorNote";
+import { AppearanceSection } from "../components/settings/AppearanceSection";
+import { LocalServers } from "../components/settings/LocalServers";
+import { OtherSecrets } from "../components/settings/OtherSecrets";
+import { ProviderCard } from "../components/settings/ProviderCard";
+import { RolesSection } from "../components/settings/RolesSection";
+import { StoragePanel } from "../components/settings/StoragePanel";
+import "../components/settings/settings.css";
+import { useKeys, useModelCatalog, useProviders } from "../hooks/useSettings";
+
+const SECTIONS = [
+  ["providers", "Providers"],
+  ["servers-heading", "Local servers"],
+  ["secrets-heading", "Secrets"],
+  ["roles-heading", "Roles"],
+  ["appearance-heading", "Appearance"],
+  ["storage-heading", "Key storage"],
+] as const;
+
+export default function SettingsPage() {
+  const keys = useKeys();
+  const providers = useProviders();
+  const catalog = useModelCatalog();
+
+  const modelsOf = useMemo(() => {
+    const by = new Map<string, string[]>();
+    for (const m of catalog.data?.models ?? []) by.set(m.provider, [...(by.get(m.provider) ?? []), m.model]);
+    return (provider: string) => by.get(provider) ?? [];
+  }, [catalog.data]);
+  const allModels = useMemo(() => [...new Set((catalog.data?.models ?? []).map((m) => m.model))], [catalog.data]);
+
+  const keyList = keys.data ?? [];
+  const config = providers.data?.settings;
+  const infos = providers.data?.providers ?? [];
+  const providerKeyNames = new Set(keyList.filter((k) => k.provider !== null).map((k) => k.name));
+  const otherKeys = keyList.filter((k) => k.provider === null);
+
+  return (
+    <div className="page settings-page">
+      <h1>Settings</h1>
+      <nav className="settings-toc" aria-label="Settings sections">
+        {SECTIONS.map(([id, label]) => (
+          <a key={id} href={`#${id}`}>
+            {label}
+          </a>
+        ))}
+      </nav>
+
+      <section aria-labelledby="providers" className="settings-section">
+        <h2 id="providers">Providers</h2>
+        {(keys.isPending || providers.isPending) && <Spinner label="Loading providers" />}
+        <ErrorNote error={keys.error ?? providers.error} />
+        {config && keys.data && (
+          <div className="provider-grid">
+            {(["openai", "anthropic"] as const).map((vendor) => (
+              <ProviderCard
+                key={vendor}
+                vendor={vendor}
+                label={vendor === "openai" ? "OpenAI" : "Anthropic"}
+                config={config}
+                info={infos.find((i) => i.name === vendor)}
+                keyStatus={keyList.find((k) => k.name === vendor)}
+                models={modelsOf(vendor)}
+              />
+            ))}
+          </div>
+        )}
+      </section>
+
+      {config && keys.data && <LocalServers config={config} infos={infos} keys={keyList} />}
+      {keys.data && <OtherSecrets keys={otherKeys} reserved={providerKeyNames} />}
+      <RolesSection models={allModels} />
+      <AppearanceSection />
+      <StoragePanel />
+    </div>
+  );
+}
