@@ -1,0 +1,1 @@
+"""PTY terminal sessions that survive page reloads, and their WebSocket frame protocol."""

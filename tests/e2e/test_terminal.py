@@ -1,0 +1,105 @@
+"""Browser: a real shell in xterm.js that survives a reload, resizes with the font, hands off text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .harness import ServerProcess
+
+SCREEN = ".term-screen:not([hidden])"
+
+
+@pytest.fixture
+def server_env(tmp_path: Path) -> dict[str, str]:
+    # Shells start from an empty home, so the developer's rc files stay out of the test.
+    home = tmp_path / "home"
+    home.mkdir()
+    return {"HOME": str(home)}
+
+
+def _run(page: Page, command: str) -> None:
+    page.locator(SCREEN).click()
+    page.keyboard.type(command)
+    page.keyboard.press("Enter")
+
+
+def test_command_output_survives_a_page_reload(page: Page, server: ServerProcess) -> None:
+    page.goto(f"{server.base_url}/terminal")
+    expect(page.get_by_test_id("terminal-status")).to_have_text("Connected")
+    _run(page, "echo reload-''marker-$((40+2))")
+    rows = page.locator(f"{SCREEN} .xterm-rows")
+    expect(rows).to_contain_text("reload-marker-42")
+    with server.client() as api:
+        before = api.get("/api/terminal/sessions").json()
+    assert len(before) == 1
+
+    page.reload()
+    expect(page.get_by_test_id("terminal-status")).to_have_text("Connected")
+    expect(page.locator(f"{SCREEN} .xterm-rows")).to_contain_text("reload-marker-42")
+    with server.client() as api:
+        after = api.get("/api/terminal/sessions").json()
+    # The same shell (same pid), reattached, not a new one.
+    assert [(s["id"], s["pid"]) for s in after] == [(before[0]["id"], before[0]["pid"])]
+    _run(page, "echo after-''reload")
+    expect(page.locator(f"{SCREEN} .xterm-rows")).to_contain_text("after-reload")
+
+    # With nothing selected, "Save as command card" offers the last command line.
+    page.get_by_role("button", name="Save as command card").click()
+    dialog = page.get_by_role("dialog", name="Save as command card")
+    expect(dialog.get_by_label("Command")).to_have_value("echo after-''reload")
+    dialog.get_by_label("Name").fill("Say after reload")
+    dialog.get_by_role("button", name="Save card").click()
+    expect(page.get_by_text("Saved “Say after reload” to Commands")).to_be_visible()
+    with server.client() as api:
+        cards = api.get("/api/commands").json()
+    assert [(c["name"], c["command"]) for c in cards] == [
+        ("Say after reload", "echo after-''reload")
+    ]
+
+
+def test_font_size_resizes_the_same_shell_and_ask_the_architect_masks_keys(
+    browser: Browser, server: ServerProcess
+) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(server.login_url)
+        page.goto(f"{server.base_url}/terminal")
+        expect(page.get_by_test_id("terminal-status")).to_have_text("Connected")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"page scrolls sideways at 360 px ({width} px wide)"
+
+        rows = page.locator(f"{SCREEN} .xterm-rows")
+        _run(page, "echo cols=$(tput cols)")
+        expect(rows).to_contain_text(re.compile(r"cols=\d+"))
+        cols_before = int(re.findall(r"cols=(\d+)", rows.inner_text())[-1])
+        with server.client() as api:
+            pid = api.get("/api/terminal/sessions").json()[0]["pid"]
+        for _ in range(3):
+            page.get_by_role("button", name="Larger font").click()
+        _run(page, "clear; echo now-cols=$(tput cols)")
+        expect(rows).to_contain_text(re.compile(r"now-cols=\d+"))
+        cols_after = int(re.findall(r"now-cols=(\d+)", rows.inner_text())[-1])
+        assert cols_after < cols_before
+        with server.client() as api:
+            assert api.get("/api/terminal/sessions").json()[0]["pid"] == pid
+
+        _run(page, "clear; echo key=sk-proj-abcdefghijklmnop0123456789")
+        line = rows.locator("div", has_text="key=sk-proj").last
+        box = line.bounding_box()
+        assert box is not None
+        # xterm selects the whole line on a triple click (its overlay takes the real mouse events).
+        page.mouse.click(box["x"] + 20, box["y"] + box["height"] / 2, click_count=3)
+        page.get_by_role("button", name="Ask the Architect").click()
+        page.wait_for_url(re.compile(r"/architect\?prompt="))
+        prompt = parse_qs(urlparse(page.url).query)["prompt"][0]
+        assert "key=" in prompt and "[REDACTED]" in prompt
+        assert "sk-proj-abcdefghijklmnop0123456789" not in prompt
+    finally:
+        context.close()
