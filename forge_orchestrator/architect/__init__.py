@@ -1,0 +1,1 @@
+"""The Architect: a natural-language request becomes one shell command, stored as a card."""

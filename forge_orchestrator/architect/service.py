@@ -1,0 +1,246 @@
+"""Generate and revise: one gateway call, a robust parse, and a stored command card."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from dataclasses import dataclass
+from typing import Any, Protocol, get_args
+
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from ..commands import cards
+from ..commands.models import Card, CardCreate
+from ..commands.models import Shell as RunnableShell
+from ..errors import ProviderError
+from ..keyring.redact import redact
+from ..llm.roles import get_role
+from ..llm.types import CallContext, ChatMessage, LLMRequest, LLMResult, StreamDone, TextDelta
+from . import prompts
+from .models import GenerateRequest, Generation, GenerationUsage, ReviseRequest, Revision
+from .parse import ParsedAnswer, UnparseableAnswer, parse_answer
+
+AGENT_ROLE = "architect"
+MAX_TOKENS = 1200
+EXCERPT_CHARS = 600
+_OS_NAMES = {"Darwin": "macOS", "Linux": "Linux", "Windows": "Windows"}
+
+
+class Gateway(Protocol):
+    async def complete(self, req: LLMRequest, ctx: CallContext = ...) -> LLMResult: ...
+
+    def stream(
+        self, req: LLMRequest, ctx: CallContext = ...
+    ) -> AsyncGenerator[TextDelta | StreamDone, None]: ...
+
+
+@dataclass(frozen=True)
+class Call:
+    """Everything about one Architect call that the card and the response need."""
+
+    request: LLMRequest
+    prompt: str
+    shell: prompts.Shell
+    os_name: str
+    cwd: str | None
+    revision: Revision | None = None
+    history: tuple[str, ...] = ()
+
+
+def server_os() -> str:
+    system = platform.system()
+    return _OS_NAMES.get(system, system or "Linux")
+
+
+def _persona(engine: Engine) -> str | None:
+    """The architect role's system prompt from the registry (editable by the user)."""
+    role = get_role(engine, AGENT_ROLE)
+    return role.system_prompt if role is not None else None
+
+
+async def _system(engine: Engine, shell: str, os_name: str) -> str:
+    persona = await run_in_threadpool(_persona, engine)
+    return prompts.system_prompt(persona, shell, os_name)
+
+
+async def prepare_generate(engine: Engine, req: GenerateRequest) -> Call:
+    os_name = (req.os or "").strip() or server_os()
+    text = prompts.user_message(req.prompt, shell=req.shell, os_name=os_name, cwd=req.cwd)
+    llm_req = LLMRequest(
+        provider=req.provider or None,
+        model=req.model or None,
+        system=await _system(engine, req.shell, os_name),
+        messages=[ChatMessage(role="user", content=text)],
+        max_tokens=MAX_TOKENS,
+        json_mode=True,
+    )
+    return Call(llm_req, req.prompt.strip(), req.shell, os_name, req.cwd)
+
+
+def _meta(card: Card) -> dict[str, Any]:
+    return card.explanation if isinstance(card.explanation, dict) else {}
+
+
+async def prepare_revise(engine: Engine, req: ReviseRequest) -> Call:
+    card = await run_in_threadpool(cards.get_card, engine, req.card_id)
+    meta = _meta(card)
+    shell = meta.get("shell") if meta.get("shell") in prompts.SHELLS else card.shell
+    shell = shell if shell in prompts.SHELLS else "bash"
+    os_name = str(meta.get("os") or server_os())
+    original = card.prompt or card.description or card.name
+    previous = prompts.previous_answer(
+        name=card.name,
+        command=card.command,
+        description=card.description,
+        explanation=list(meta.get("parts") or []),
+        assumptions=list(meta.get("assumptions") or []),
+    )
+    llm_req = LLMRequest(
+        provider=req.provider or card.provider,
+        model=req.model or card.model,
+        system=await _system(engine, shell, os_name),
+        messages=[
+            ChatMessage(
+                role="user",
+                content=prompts.user_message(original, shell=shell, os_name=os_name, cwd=card.cwd),
+            ),
+            ChatMessage(role="assistant", content=previous),
+            ChatMessage(role="user", content=prompts.revision_message(req.feedback)),
+        ],
+        max_tokens=MAX_TOKENS,
+        json_mode=True,
+    )
+    revision = Revision(
+        previous_card_id=card.id, previous_deleted=req.replace, feedback=req.feedback.strip()
+    )
+    history = (*[str(f) for f in meta.get("feedback") or []], req.feedback.strip())
+    return Call(llm_req, original, shell, os_name, card.cwd, revision, history)
+
+
+def _parse(result: LLMResult) -> ParsedAnswer:
+    try:
+        return parse_answer(result.text)
+    except UnparseableAnswer as exc:
+        # The ledger row is already written by the gateway; point the user at it.
+        exc.details = {
+            "ledger_id": result.ledger_id,
+            "provider": result.provider,
+            "model": result.model,
+            "answer_excerpt": redact(result.text[:EXCERPT_CHARS]),
+        }
+        raise
+
+
+def _card_name(answer: ParsedAnswer, prompt: str) -> str:
+    if answer.name:
+        return answer.name
+    words = " ".join(prompt.split())
+    return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + "…"
+
+
+def _card_data(call: Call, answer: ParsedAnswer, result: LLMResult) -> CardCreate:
+    runnable = call.shell in get_args(RunnableShell)
+    explanation: dict[str, Any] = {
+        "parts": [p.model_dump() for p in answer.explanation],
+        "assumptions": answer.assumptions,
+        "shell": call.shell,
+        "os": call.os_name,
+    }
+    if call.history:
+        explanation["feedback"] = list(call.history)
+    return CardCreate(
+        name=_card_name(answer, call.prompt),
+        command=answer.command,
+        description=answer.description,
+        # A command written for a shell the runner does not offer keeps its target as a tag.
+        tags=[] if runnable else [call.shell],
+        shell=call.shell if runnable else "bash",
+        cwd=call.cwd,
+        source="architect",
+        prompt=call.prompt,
+        provider=result.provider,
+        model=result.model,
+        ledger_id=result.ledger_id,
+        explanation=explanation,
+    )
+
+
+async def _store(engine: Engine, call: Call, result: LLMResult) -> Generation:
+    answer = _parse(result)
+    try:
+        data = _card_data(call, answer, result)
+    except ValidationError as exc:
+        # Model output is bounded by the parser; this guards the card model's other rules.
+        raise UnparseableAnswer(
+            f"The answer could not be stored as a command card: {exc.errors()[0]['msg']}",
+            details={"ledger_id": result.ledger_id},
+        ) from None
+    card = await run_in_threadpool(cards.create_card, engine, data)
+    if call.revision is not None and call.revision.previous_deleted:
+        await run_in_threadpool(cards.delete_card, engine, call.revision.previous_card_id)
+    return Generation(
+        card=card,
+        explanation=answer.explanation,
+        assumptions=answer.assumptions,
+        usage=GenerationUsage(
+            input_tokens=result.usage.input_tokens,
+            output_tokens=result.usage.output_tokens,
+            total_cost_usd=result.cost_usd,
+            latency_ms=result.latency_ms,
+            usage_source=result.usage_source,
+        ),
+        ledger_id=result.ledger_id,
+        provider=result.provider,
+        model=result.model,
+        shell=call.shell,
+        os=call.os_name,
+        answer_format=answer.format,
+        revision=call.revision,
+    )
+
+
+def _context() -> CallContext:
+    return CallContext(agent_role=AGENT_ROLE)
+
+
+def _rejects_json_mode(exc: ProviderError, req: LLMRequest) -> bool:
+    # Some OpenAI-compatible servers (LM Studio, older vLLM) refuse response_format=json_object;
+    # the answer contract in the system prompt still asks for JSON, so ask again without it.
+    return req.json_mode and "response_format" in exc.message and exc.status_code == 502
+
+
+async def run(gateway: Gateway, engine: Engine, call: Call) -> Generation:
+    try:
+        result = await gateway.complete(call.request, _context())
+    except ProviderError as exc:
+        if not _rejects_json_mode(exc, call.request):
+            raise
+        plain = call.request.model_copy(update={"json_mode": False})
+        result = await gateway.complete(plain, _context())
+    return await _store(engine, call, result)
+
+
+async def run_stream(
+    gateway: Gateway, engine: Engine, call: Call
+) -> AsyncGenerator[TextDelta | Generation, None]:
+    """Text deltas as the model writes, then the stored Generation."""
+    request, started = call.request, False
+    while True:
+        try:
+            async with aclosing(gateway.stream(request, _context())) as events:
+                async for event in events:
+                    started = True
+                    if isinstance(event, TextDelta):
+                        yield event
+                    else:
+                        yield await _store(engine, call, event.result)
+                        return
+        except ProviderError as exc:
+            if started or not _rejects_json_mode(exc, request):
+                raise
+            request = request.model_copy(update={"json_mode": False})
+            continue
+        raise ProviderError("The provider's stream ended without a final result.")

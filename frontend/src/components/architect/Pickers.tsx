@@ -1,0 +1,120 @@
+// Provider, model, shell and OS pickers for a generation; choices persist in this browser.
+
+import { useEffect, useState } from "react";
+import { SHELLS, usableProviders, type ModelCatalog, type ModelInfo, type Shell } from "../../api/architect";
+
+export interface Choice {
+  provider: string;
+  model: string;
+  shell: Shell;
+  os: string;
+}
+
+const STORAGE_KEY = "forge.architect.choice";
+const DEFAULT_CHOICE: Choice = { provider: "", model: "", shell: "bash", os: "" };
+const OS_OPTIONS = ["Linux", "macOS", "Windows"];
+
+export function useStoredChoice(): [Choice, (c: Choice) => void] {
+  const [choice, setChoice] = useState<Choice>(() => {
+    try {
+      const raw = window.localStorage.getItem(STORAGE_KEY);
+      return raw ? { ...DEFAULT_CHOICE, ...(JSON.parse(raw) as Partial<Choice>) } : DEFAULT_CHOICE;
+    } catch {
+      return DEFAULT_CHOICE;
+    }
+  });
+  useEffect(() => {
+    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(choice));
+  }, [choice]);
+  return [choice, setChoice];
+}
+
+function price(m: ModelInfo): string {
+  if (m.cost_status === "free") return " · free";
+  if (!m.price) return " · price unknown";
+  return ` · $${m.price.input_per_mtok}/$${m.price.output_per_mtok} per 1M`;
+}
+
+interface Props {
+  catalog: ModelCatalog | undefined;
+  choice: Choice;
+  onChange: (c: Choice) => void;
+  disabled?: boolean;
+}
+
+export function Pickers({ catalog, choice, onChange, disabled }: Props) {
+  const providers = catalog?.providers ?? [];
+  const usable = usableProviders(catalog);
+  const selected = providers.find((p) => p.name === choice.provider);
+  const providerModels = (catalog?.models ?? []).filter((m) => m.provider === choice.provider);
+  // A stored choice that is no longer usable falls back to the defaults instead of failing.
+  useEffect(() => {
+    if (catalog && choice.provider && !usable.some((p) => p.name === choice.provider)) {
+      onChange({ ...choice, provider: "", model: "" });
+    }
+  }, [catalog, choice, usable, onChange]);
+
+  return (
+    <div className="architect-pickers">
+      <label className="field">
+        <span>Provider</span>
+        <select
+          value={choice.provider}
+          disabled={disabled}
+          onChange={(e) => onChange({ ...choice, provider: e.target.value, model: "" })}
+        >
+          <option value="">Default</option>
+          {providers.map((p) => (
+            <option key={p.name} value={p.name} disabled={!p.configured || !p.enabled}>
+              {p.label}
+              {!p.enabled ? " (turned off)" : p.configured ? "" : " (not configured)"}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Model</span>
+        <select
+          value={choice.model}
+          disabled={disabled || !choice.provider}
+          onChange={(e) => onChange({ ...choice, model: e.target.value })}
+        >
+          <option value="">
+            {selected?.default_model ? `Default (${selected.default_model})` : "Default"}
+          </option>
+          {providerModels.map((m) => (
+            <option key={m.model} value={m.model}>
+              {m.model}
+              {price(m)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Shell</span>
+        <select
+          value={choice.shell}
+          disabled={disabled}
+          onChange={(e) => onChange({ ...choice, shell: e.target.value as Shell })}
+        >
+          {SHELLS.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>OS</span>
+        <select value={choice.os} disabled={disabled} onChange={(e) => onChange({ ...choice, os: e.target.value })}>
+          <option value="">This machine</option>
+          {OS_OPTIONS.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
