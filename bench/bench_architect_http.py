@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import ServerProcess  # noqa: E402
-from tests.fakes import llm_server  # noqa: E402
 from tests.fakes.llm_server import FakeLLMServer, Reply  # noqa: E402
 
 WARMUP = 20
@@ -52,9 +51,6 @@ def pct(values: list[float], p: float) -> float:
 
 
 def main() -> None:
-    # The fake answers with two writes (headers, body); with Nagle on, the second waits for a
-    # delayed ACK (~40 ms) and that artefact would swamp both sides of the comparison.
-    llm_server._Handler.disable_nagle_algorithm = True
     fake = FakeLLMServer().start()
     fake.default = Reply(text=ANSWER, input_tokens=220, output_tokens=90)
     sdk = OpenAI(base_url=fake.openai_base_url, api_key=KEY, max_retries=0)
