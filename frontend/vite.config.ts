@@ -25,7 +25,8 @@ export default defineConfig({
     },
   },
   test: {
-    environment: "jsdom",
+    // jsdom needs Node 22; the unit tests here exercise pure logic, and the browser tests the UI.
+    environment: "node",
     include: ["src/**/*.test.{ts,tsx}"],
   },
 });
