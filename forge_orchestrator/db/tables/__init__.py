@@ -8,6 +8,7 @@ from .commands import command_cards, command_runs
 from .core import app_settings
 from .flows import flow_node_runs, flow_runs, flow_versions, forge_flows
 from .ledger import agent_roles, price_overrides, token_ledger
+from .ledger_indexes import ix_token_ledger_ts_cover  # noqa: F401 - attaches analytics indexes
 from .secrets import user_secrets
 
 __all__ = [

@@ -31,11 +31,10 @@ def upgrade() -> None:
     op.create_table(
         "budget_reservations",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("scope", sa.String(length=20), nullable=False),
-        sa.Column("target", sa.String(length=200), nullable=True),
         sa.Column("provider", sa.String(length=100), nullable=False),
         sa.Column("flow_id", sa.String(length=64), nullable=True),
         sa.Column("amount_usd", sa.Float(), nullable=False),
+        sa.Column("holder", sa.String(length=100), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_budget_reservations")),
     )
@@ -46,10 +45,13 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("suggestion_id", sa.String(length=100), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=True),
+        sa.Column("title", sa.String(length=300), nullable=True),
         sa.Column("target", sa.JSON(), nullable=True),
         sa.Column("change", sa.JSON(), nullable=True),
         sa.Column("undo", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("undone_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_optimization_actions")),
     )
     with op.batch_alter_table("optimization_actions", schema=None) as batch_op:

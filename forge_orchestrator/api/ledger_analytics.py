@@ -1,0 +1,81 @@
+"""GET /api/ledger/summary, /api/ledger/export (streamed CSV or JSONL) and /api/ledger/reprice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from ..db.utils import utcnow
+from ..ledger.component import price_book
+from ..ledger.export import ExportFormat, media_type, stream_export
+from ..ledger.queries import LedgerFilters, LedgerStatus
+from ..ledger.reprice import Reprice, reprice
+from ..ledger.summary import GroupBy, Summary, summarize
+
+router = APIRouter(tags=["ledger"])
+
+
+def ledger_filters(
+    model: str | None = Query(None, max_length=200),
+    provider: str | None = Query(None, max_length=100),
+    agent_role: str | None = Query(None, max_length=100),
+    flow_id: str | None = Query(None, max_length=64),
+    status: LedgerStatus | None = None,
+    since: datetime | None = Query(None, description="inclusive, ISO 8601 (UTC if naive)"),
+    until: datetime | None = Query(None, description="exclusive, ISO 8601 (UTC if naive)"),
+) -> LedgerFilters:
+    return LedgerFilters(
+        model=model,
+        provider=provider,
+        agent_role=agent_role,
+        flow_id=flow_id,
+        status=status,
+        since=since,
+        until=until,
+    )
+
+
+Filters = Annotated[LedgerFilters, Depends(ledger_filters)]
+
+
+@router.get("/ledger/summary", response_model=Summary)
+async def ledger_summary(request: Request, filters: Filters, group_by: GroupBy = "day") -> Summary:
+    return await run_in_threadpool(summarize, request.app.state.engine, filters, group_by)
+
+
+@router.get("/ledger/export")
+async def ledger_export(
+    request: Request, filters: Filters, format: ExportFormat = "csv"
+) -> StreamingResponse:
+    # A sync generator: Starlette pulls each batch in a worker thread, one short read each.
+    chunks = stream_export(request.app.state.engine, filters, format)
+    name = f"forge-ledger-{utcnow():%Y%m%d-%H%M%S}.{format}"
+    return StreamingResponse(
+        (c.encode("utf-8") for c in chunks),
+        media_type=media_type(format),
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/ledger/reprice", response_model=Reprice)
+async def ledger_reprice(
+    request: Request,
+    model: str = Query(min_length=1, max_length=200, description="the model to price the calls on"),
+    target_provider: str | None = Query(None, max_length=100, description="its provider"),
+    from_model: str | None = Query(None, max_length=200, description="filter: model_used"),
+    provider: str | None = Query(None, max_length=100),
+    agent_role: str | None = Query(None, max_length=100),
+    flow_id: str | None = Query(None, max_length=64),
+    status: LedgerStatus | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Reprice:
+    # `model` names the what-if model here, so the model_used filter is `from_model`.
+    filters = ledger_filters(from_model, provider, agent_role, flow_id, status, since, until)
+    book = price_book(request.app)
+    engine = request.app.state.engine
+    return await run_in_threadpool(reprice, engine, filters, book, model, target_provider)

@@ -1,0 +1,184 @@
+"""Budgets that hold: atomic reservations against every applicable budget, settled after calls."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import psutil
+from sqlalchemy import ColumnElement, Connection, Engine, delete, func, insert, select, true
+
+from ..db.engine import write_tx
+from ..db.tables import budget_reservations, budgets, token_ledger
+from ..db.utils import utcnow
+from ..errors import BudgetExceeded
+from .budget_models import Budget, BudgetSet, BudgetSpec, period_bounds
+
+L = token_ledger.c
+R = budget_reservations.c
+B = budgets.c
+STALE_AFTER = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    id: int
+    amount_usd: float
+
+
+def _to_budget(row: Any) -> Budget:
+    return Budget(
+        id=row.id,
+        scope=row.scope,
+        target=row.target,
+        period=row.period,
+        limit_usd=row.limit_usd,
+        soft_limit_usd=row.soft_limit_usd,
+        hard=row.hard,
+    )
+
+
+def list_budgets(engine: Engine) -> list[Budget]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(budgets).order_by(B.scope, B.target, B.period, B.id))
+        return [_to_budget(r) for r in rows]
+
+
+def replace_budgets(engine: Engine, data: BudgetSet) -> list[Budget]:
+    """PUT semantics: the given set replaces every budget, in one transaction."""
+    now = utcnow()
+    with write_tx(engine) as conn:
+        conn.execute(delete(budgets))
+        for spec in data.budgets:
+            conn.execute(insert(budgets).values(**spec.model_dump(), created_at=now))
+    return list_budgets(engine)
+
+
+def ledger_scope(b: BudgetSpec) -> ColumnElement[bool]:
+    if b.scope == "provider":
+        return L.provider == b.target
+    if b.scope == "flow":
+        return L.flow_id == b.target
+    return true()
+
+
+def reservation_scope(b: BudgetSpec) -> ColumnElement[bool]:
+    if b.scope == "provider":
+        return R.provider == b.target
+    if b.scope == "flow":
+        return R.flow_id == b.target
+    return true()
+
+
+def spent_usd(conn: Connection, b: BudgetSpec, now: datetime) -> float:
+    start, end = period_bounds(b.period, now)
+    stmt = select(func.coalesce(func.sum(L.total_cost_usd), 0.0)).where(
+        L.timestamp >= start, L.timestamp < end, ledger_scope(b)
+    )
+    return float(conn.execute(stmt).scalar_one())
+
+
+def reserved_usd(conn: Connection, b: BudgetSpec) -> float:
+    stmt = select(func.coalesce(func.sum(R.amount_usd), 0.0)).where(reservation_scope(b))
+    return float(conn.execute(stmt).scalar_one())
+
+
+def applicable(provider: str, flow_id: str | None) -> ColumnElement[bool]:
+    return (
+        (B.scope == "global")
+        | ((B.scope == "provider") & (B.target == provider))
+        | ((B.scope == "flow") & (B.target == flow_id))
+    )
+
+
+class BudgetGuard:
+    """The gateway's budget hook. Sync: the gateway calls it from a worker thread.
+
+    Order of a call: ``reserve`` (worst case) → provider call → the ledger row is written →
+    ``settle``. Between the last two steps the cost counts twice (ledger + reservation), which
+    errs on the safe side; there is never a moment when it counts zero times.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.holder = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    def reserve(self, *, provider: str, flow_id: str | None, amount_usd: float) -> object:
+        amount = max(0.0, float(amount_usd or 0.0))
+        now = utcnow()
+        with write_tx(self.engine) as conn:
+            # FOR UPDATE serialises reservations on PostgreSQL; SQLite's write_tx already holds
+            # the database write lock from BEGIN IMMEDIATE.
+            rows = conn.execute(
+                select(budgets)
+                .where(applicable(provider, flow_id))
+                .order_by(B.id)
+                .with_for_update()
+            ).all()
+            if not rows:
+                return None
+            for b in (_to_budget(r) for r in rows):
+                if not b.hard:
+                    continue
+                spent = spent_usd(conn, b, now)
+                reserved = reserved_usd(conn, b)
+                if spent + reserved + amount > b.limit_usd + 1e-12:
+                    raise _exceeded(b, spent, reserved, amount)
+            new_id = conn.execute(
+                insert(budget_reservations)
+                .values(
+                    provider=provider,
+                    flow_id=flow_id,
+                    amount_usd=amount,
+                    holder=self.holder,
+                    created_at=now,
+                )
+                .returning(R.id)
+            ).scalar_one()
+        return Reservation(id=int(new_id), amount_usd=amount)
+
+    def settle(self, reservation: object, actual_usd: float | None) -> None:
+        """Release the hold; the call's ledger row (written before this) carries the real cost."""
+        if not isinstance(reservation, Reservation):
+            return
+        with write_tx(self.engine) as conn:
+            conn.execute(delete(budget_reservations).where(R.id == reservation.id))
+
+    def clear_stale(self) -> int:
+        """Drops holds left by a process that died mid-call (and any older than a day)."""
+        host = socket.gethostname()[:60]
+        now = utcnow()
+        with write_tx(self.engine) as conn:
+            rows = conn.execute(select(R.id, R.holder, R.created_at)).all()
+            stale = [r.id for r in rows if _is_stale(r.holder, r.created_at, host, now)]
+            if stale:
+                conn.execute(delete(budget_reservations).where(R.id.in_(stale)))
+        return len(stale)
+
+
+def _is_stale(holder: str, created_at: datetime, host: str, now: datetime) -> bool:
+    if created_at < now - STALE_AFTER:
+        return True
+    parts = holder.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+        return False
+    return not psutil.pid_exists(int(parts[1]))
+
+
+def _exceeded(b: Budget, spent: float, reserved: float, amount: float) -> BudgetExceeded:
+    return BudgetExceeded(
+        f"Budget exceeded: the {b.label()} is ${b.limit_usd:.4g}; spent ${spent:.4f}, "
+        f"reserved ${reserved:.4f} by calls in flight, and this call may cost up to "
+        f"${amount:.4f}.",
+        details={
+            "budget": b.model_dump(),
+            "limit_usd": b.limit_usd,
+            "spent_usd": round(spent, 10),
+            "reserved_usd": round(reserved, 10),
+            "requested_usd": round(amount, 10),
+        },
+    )

@@ -1,0 +1,74 @@
+"""`forge-orchestrator ledger export`: the token ledger as CSV or JSONL on stdout or a file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+
+def _export(args: argparse.Namespace) -> int:
+    from ..cli import settings_from_args
+    from ..db.engine import make_engine
+    from ..db.migrate import upgrade
+    from .export import stream_export
+    from .queries import LedgerFilters
+
+    try:
+        filters = LedgerFilters(
+            model=args.model,
+            provider=args.provider,
+            agent_role=args.agent_role,
+            flow_id=args.flow_id,
+            status=args.status,
+            since=args.since,
+            until=args.until,
+        )
+    except ValidationError as exc:
+        print(f"error: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    settings = settings_from_args(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        upgrade(engine)
+        out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
+        try:
+            for chunk in stream_export(engine, filters, args.format):
+                out.write(chunk)
+        finally:
+            if args.output:
+                out.close()
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _when(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {value!r}") from exc
+
+
+def register(subparsers: Any) -> None:
+    from ..cli import add_data_dir_option
+
+    ledger = subparsers.add_parser("ledger", help="token ledger tools")
+    sub = ledger.add_subparsers(dest="ledger_command", metavar="ACTION", required=True)
+    export = sub.add_parser("export", help="write ledger rows as CSV or JSONL (oldest first)")
+    export.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    export.add_argument("--since", type=_when, help="inclusive, ISO 8601 (UTC if naive)")
+    export.add_argument("--until", type=_when, help="exclusive, ISO 8601 (UTC if naive)")
+    export.add_argument("--model", help="model_used, exactly")
+    export.add_argument("--provider")
+    export.add_argument("--agent-role")
+    export.add_argument("--flow-id")
+    export.add_argument("--status", choices=("SUCCESS", "FAILED", "TIMEOUT"))
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    add_data_dir_option(export)
+    export.set_defaults(handler=_export)

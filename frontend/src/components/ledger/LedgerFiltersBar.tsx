@@ -1,0 +1,107 @@
+// The ledger's filters: period, model, provider, role, flow and status (shared by every panel).
+
+import type { LedgerFilters, LedgerStatus } from "../../api/ledger";
+
+export type Period = "24h" | "7d" | "30d" | "90d" | "all";
+export const PERIODS: { value: Period; label: string }[] = [
+  { value: "24h", label: "Last 24 hours" },
+  { value: "7d", label: "Last 7 days" },
+  { value: "30d", label: "Last 30 days" },
+  { value: "90d", label: "Last 90 days" },
+  { value: "all", label: "All time" },
+];
+
+export function periodSince(period: Period, now: number = Date.now()): string | undefined {
+  const hours = { "24h": 24, "7d": 168, "30d": 720, "90d": 2160, all: 0 }[period];
+  if (!hours) return undefined;
+  // Rounded to the minute so the query key (and cache) stays stable between renders.
+  const since = Math.floor((now - hours * 3_600_000) / 60_000) * 60_000;
+  return new Date(since).toISOString();
+}
+
+export interface FilterState {
+  period: Period;
+  model: string;
+  provider: string;
+  agent_role: string;
+  flow_id: string;
+  status: LedgerStatus | "";
+}
+
+export const EMPTY_FILTERS: FilterState = {
+  period: "30d",
+  model: "",
+  provider: "",
+  agent_role: "",
+  flow_id: "",
+  status: "",
+};
+
+export function toFilters(state: FilterState, now?: number): LedgerFilters {
+  const out: LedgerFilters = {};
+  if (state.model) out.model = state.model;
+  if (state.provider) out.provider = state.provider;
+  if (state.agent_role) out.agent_role = state.agent_role;
+  if (state.flow_id) out.flow_id = state.flow_id;
+  if (state.status) out.status = state.status;
+  const since = periodSince(state.period, now);
+  if (since) out.since = since;
+  return out;
+}
+
+interface Props {
+  value: FilterState;
+  onChange: (next: FilterState) => void;
+  options: { models: string[]; providers: string[]; roles: string[]; flows: string[] };
+}
+
+export function LedgerFiltersBar({ value, onChange, options }: Props) {
+  const set = (patch: Partial<FilterState>) => onChange({ ...value, ...patch });
+  const select = (key: "model" | "provider" | "agent_role" | "flow_id", label: string, items: string[]) => (
+    <label className="field">
+      <span>{label}</span>
+      <select aria-label={label} value={value[key]} onChange={(e) => set({ [key]: e.target.value })}>
+        <option value="">All</option>
+        {items.map((item) => (
+          <option key={item} value={item}>
+            {item}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <div className="ledger-filters" role="search" aria-label="Ledger filters">
+      <label className="field">
+        <span>Period</span>
+        <select aria-label="Period" value={value.period} onChange={(e) => set({ period: e.target.value as Period })}>
+          {PERIODS.map((p) => (
+            <option key={p.value} value={p.value}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {select("model", "Model", options.models)}
+      {select("provider", "Provider", options.providers)}
+      {select("agent_role", "Role", options.roles)}
+      {select("flow_id", "Flow", options.flows)}
+      <label className="field">
+        <span>Status</span>
+        <select
+          aria-label="Status"
+          value={value.status}
+          onChange={(e) => set({ status: e.target.value as LedgerStatus | "" })}
+        >
+          <option value="">All</option>
+          <option value="SUCCESS">Success</option>
+          <option value="FAILED">Failed</option>
+          <option value="TIMEOUT">Timeout</option>
+        </select>
+      </label>
+      <button className="ledger-reset" onClick={() => onChange(EMPTY_FILTERS)}>
+        Reset
+      </button>
+    </div>
+  );
+}
