@@ -185,8 +185,13 @@ class CallRun:
             self._finish(self.entry.status, None)
         # Flag first: once the thread starts, the row lands even if this task is cancelled.
         self.recorded = True
-        ledger_id = await asyncio.to_thread(record, self.gw.engine, self.entry)
+        return await asyncio.to_thread(self._record_and_settle)
+
+    def _record_and_settle(self) -> int:
+        # One thread hop for both: the row is written before the reservation is released, so
+        # concurrent budget checks never see the spend in neither place.
+        ledger_id = record(self.gw.engine, self.entry)
         hook = self.gw.budget_hook
         if self.reserved and hook is not None:
-            await asyncio.to_thread(hook.settle, self.reservation, self.entry.total_cost_usd)
+            hook.settle(self.reservation, self.entry.total_cost_usd)
         return ledger_id

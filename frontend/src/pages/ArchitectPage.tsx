@@ -2,15 +2,19 @@
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useSearchParams } from "react-router-dom";
-import { StreamError, usableProviders } from "../api/architect";
-import { ApiError } from "../api/client";
+import { StreamError, usableProviders, type ArchitectCard } from "../api/architect";
+import { api, ApiError } from "../api/client";
+import type { Card } from "../api/commands";
 import { NoProviderHelp } from "../components/architect/NoProviderHelp";
 import { Pickers, useStoredChoice } from "../components/architect/Pickers";
 import { ResultCard } from "../components/architect/ResultCard";
 import { StreamingAnswer } from "../components/architect/StreamingAnswer";
 import { TokenCount } from "../components/architect/TokenCount";
 import "../components/architect/architect.css";
-import { ErrorNote } from "../components/ErrorNote";
+import BudgetMeter from "../components/BudgetMeter";
+import { RunDialog } from "../components/commands";
+import { ErrorNote, errorMessage } from "../components/ErrorNote";
+import { useToast } from "../components/Toasts";
 import { useArchitect, useModelCatalog } from "../hooks/useArchitect";
 
 const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -34,6 +38,17 @@ export default function ArchitectPage() {
   const catalog = useModelCatalog();
   const { state, generate, revise, cancel, reset, replaceCard } = useArchitect();
   const promptRef = useRef<HTMLTextAreaElement>(null);
+  const [runCard, setRunCard] = useState<Card | null>(null);
+  const toast = useToast();
+
+  // Run uses the Commands screen's dialog, so variables, risk confirmation and live output match.
+  async function openRun(card: ArchitectCard) {
+    try {
+      setRunCard(await api<Card>(`/commands/${card.id}`));
+    } catch (err) {
+      toast.error(errorMessage(err));
+    }
+  }
 
   // "Ask the Architect" from elsewhere navigates here with ?prompt=…, possibly while mounted.
   useEffect(() => {
@@ -72,7 +87,10 @@ export default function ArchitectPage() {
   const excerpt = state.phase === "error" ? answerExcerpt(state.error) : null;
   return (
     <div className="page architect-page">
-      <h1>Architect</h1>
+      <div className="row between">
+        <h1>Architect</h1>
+        <BudgetMeter />
+      </div>
       <p className="lead">Describe what you want to do. You get one command for your shell, explained part by part, saved as a command card.</p>
 
       {(noProvider || code === "not_configured") && (
@@ -140,6 +158,7 @@ export default function ArchitectPage() {
             setPrompt("");
             promptRef.current?.focus();
           }}
+          onRun={(card) => void openRun(card)}
           onRevise={(feedback, replace) => {
             const g = state.generation;
             // The revision uses the card's own provider and model.
@@ -147,6 +166,7 @@ export default function ArchitectPage() {
           }}
         />
       )}
+      <RunDialog open={runCard !== null} card={runCard} onClose={() => setRunCard(null)} />
     </div>
   );
 }
