@@ -1,0 +1,92 @@
+"""Command cards over HTTP: CRUD, search, export and import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from ..commands import cards
+from ..commands.models import Card, CardCreate, CardUpdate, ExportBundle, ImportResult
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape, documented so clients (and schema checks) know every status."""
+
+    error: ErrorInfo
+
+
+_WHY = {
+    404: "No such card or run.",
+    409: "Conflict: a dangerous command needs confirmation, or the run already finished.",
+    422: "Invalid input: a field, a missing required variable, a missing working directory.",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ErrorResponse, "description": _WHY[code]} for code in codes}
+
+
+router = APIRouter(prefix="/commands", tags=["commands"], responses=errors(422))
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+@router.get("", response_model=list[Card])
+async def list_cards(
+    request: Request,
+    q: str | None = Query(
+        None, max_length=500, description="Text in name, command, description or tags."
+    ),
+    tag: str | None = Query(None, max_length=50),
+) -> list[Card]:
+    return await run_in_threadpool(cards.list_cards, _engine(request), q=q, tag=tag)
+
+
+@router.post("", response_model=Card, status_code=201)
+async def create_card(request: Request, body: CardCreate) -> Card:
+    return await run_in_threadpool(cards.create_card, _engine(request), body)
+
+
+@router.get("/tags", response_model=list[str])
+async def list_tags(request: Request) -> list[str]:
+    return await run_in_threadpool(cards.all_tags, _engine(request))
+
+
+@router.get("/export", response_model=ExportBundle)
+async def export_cards(request: Request, response: Response) -> ExportBundle:
+    response.headers["Content-Disposition"] = 'attachment; filename="forge-commands.json"'
+    return await run_in_threadpool(cards.export_cards, _engine(request))
+
+
+@router.post("/import", response_model=ImportResult, status_code=201)
+async def import_cards(request: Request, body: ExportBundle) -> ImportResult:
+    return await run_in_threadpool(cards.import_cards, _engine(request), body)
+
+
+@router.get("/{card_id:int}", response_model=Card, responses=errors(404))
+async def get_card(request: Request, card_id: int) -> Card:
+    return await run_in_threadpool(cards.get_card, _engine(request), card_id)
+
+
+@router.put("/{card_id:int}", response_model=Card, responses=errors(404))
+async def update_card(request: Request, card_id: int, body: CardUpdate) -> Card:
+    return await run_in_threadpool(cards.update_card, _engine(request), card_id, body)
+
+
+@router.delete("/{card_id:int}", status_code=204, responses=errors(404))
+async def delete_card(request: Request, card_id: int) -> Response:
+    await run_in_threadpool(cards.delete_card, _engine(request), card_id)
+    return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""Command cards, the safe runner (process groups, capped output), risk analysis and variables."""

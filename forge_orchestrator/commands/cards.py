@@ -1,0 +1,184 @@
+"""Command cards in the database: create, read, search, update, delete, export and import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from ..db.engine import write_tx
+from ..db.tables import command_cards, command_runs
+from ..db.utils import iso, utcnow
+from ..errors import NotFound
+from .models import (
+    Card,
+    CardCreate,
+    CardUpdate,
+    ExportBundle,
+    ImportResult,
+    LastRun,
+    RiskVerdict,
+    Variable,
+)
+from .risk import analyze_template
+from .variables import declare
+
+
+def _last_runs(conn: Connection, card_ids: Sequence[int] | None) -> dict[int, LastRun]:
+    newest = select(func.max(command_runs.c.id).label("id")).where(
+        command_runs.c.card_id.is_not(None)
+    )
+    if card_ids is not None:
+        newest = newest.where(command_runs.c.card_id.in_(card_ids))
+    newest_sq = newest.group_by(command_runs.c.card_id).subquery()
+    rows = conn.execute(
+        select(command_runs).where(command_runs.c.id.in_(select(newest_sq.c.id)))
+    ).mappings()
+    return {
+        r["card_id"]: LastRun(
+            id=r["id"],
+            status=r["status"],
+            exit_code=r["exit_code"],
+            started_at=iso(r["started_at"]) or "",
+            finished_at=iso(r["finished_at"]),
+            duration_ms=r["duration_ms"],
+        )
+        for r in rows
+    }
+
+
+def _to_card(row: Any, last_run: LastRun | None) -> Card:
+    return Card(
+        id=row["id"],
+        name=row["name"],
+        command=row["command"],
+        description=row["description"] or "",
+        tags=list(row["tags"] or []),
+        shell=row["shell"],
+        cwd=row["cwd"],
+        variables=[Variable.model_validate(v) for v in row["variables"] or []],
+        source=row["source"],
+        prompt=row["prompt"],
+        provider=row["provider"],
+        model=row["model"],
+        ledger_id=row["ledger_id"],
+        explanation=row["explanation"],
+        risk=RiskVerdict(level=row["risk_level"], reasons=list(row["risk_reasons"] or [])),
+        last_run=last_run,
+        created_at=iso(row["created_at"]) or "",
+        updated_at=iso(row["updated_at"]) or "",
+    )
+
+
+def _derived(command: str, variables: Iterable[Variable]) -> dict[str, Any]:
+    """Columns computed from the command: the full variable list and the risk verdict."""
+    verdict = analyze_template(command)
+    return {
+        "variables": [v.model_dump() for v in declare(command, list(variables))],
+        "risk_level": verdict.level,
+        "risk_reasons": verdict.reasons,
+    }
+
+
+def _insert(conn: Connection, data: CardCreate) -> int:
+    now = utcnow()
+    values = data.model_dump(exclude={"variables"})
+    values.update(_derived(data.command, data.variables), created_at=now, updated_at=now)
+    result = conn.execute(insert(command_cards).values(**values))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _fetch(conn: Connection, card_id: int) -> Card:
+    row = conn.execute(select(command_cards).where(command_cards.c.id == card_id)).mappings()
+    found = row.first()
+    if found is None:
+        raise NotFound(f"Command card {card_id} not found", details={"card_id": card_id})
+    return _to_card(found, _last_runs(conn, [card_id]).get(card_id))
+
+
+def create_card(engine: Engine, data: CardCreate) -> Card:
+    """Store a new card (risk and undeclared placeholders are derived from the command)."""
+    with write_tx(engine) as conn:
+        card_id = _insert(conn, data)
+        return _fetch(conn, card_id)
+
+
+def get_card(engine: Engine, card_id: int) -> Card:
+    with engine.connect() as conn:
+        return _fetch(conn, card_id)
+
+
+def _matches(card: Card, needle: str) -> bool:
+    haystack = (card.name, card.command, card.description, *card.tags)
+    return any(needle in part.lower() for part in haystack)
+
+
+def list_cards(engine: Engine, *, q: str | None = None, tag: str | None = None) -> list[Card]:
+    """Cards, newest edit first; `q` matches name, command, description or tags (any case)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(command_cards).order_by(
+                command_cards.c.updated_at.desc(), command_cards.c.id.desc()
+            )
+        ).mappings()
+        cards = list(rows)
+        last = _last_runs(conn, None)
+    out = [_to_card(row, last.get(row["id"])) for row in cards]
+    needle = (q or "").strip().lower()
+    if needle:
+        out = [c for c in out if _matches(c, needle)]
+    if tag:
+        out = [c for c in out if tag in c.tags]
+    return out
+
+
+def all_tags(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        tag_lists = conn.execute(select(command_cards.c.tags)).scalars()
+        return sorted({t for tags in tag_lists for t in tags or []}, key=str.lower)
+
+
+def update_card(engine: Engine, card_id: int, data: CardUpdate) -> Card:
+    """Change the given fields; risk and variables are recomputed from the result."""
+    changes = data.model_dump(exclude_unset=True)
+    with write_tx(engine) as conn:
+        current = _fetch(conn, card_id)
+        merged = CardCreate.model_validate(
+            {**current.model_dump(include=set(CardCreate.model_fields)), **changes}
+        )
+        values = merged.model_dump(include=set(changes) - {"variables"})
+        values.update(_derived(merged.command, merged.variables), updated_at=utcnow())
+        conn.execute(update(command_cards).where(command_cards.c.id == card_id).values(**values))
+        return _fetch(conn, card_id)
+
+
+def delete_card(engine: Engine, card_id: int) -> None:
+    """Delete a card; its run history stays, detached from the card."""
+    with write_tx(engine) as conn:
+        _fetch(conn, card_id)
+        conn.execute(
+            update(command_runs).where(command_runs.c.card_id == card_id).values(card_id=None)
+        )
+        conn.execute(delete(command_cards).where(command_cards.c.id == card_id))
+
+
+def export_cards(engine: Engine) -> ExportBundle:
+    cards = list_cards(engine)
+    cards.reverse()  # oldest first, so an import keeps the original order
+    return ExportBundle(
+        cards=[
+            CardCreate.model_validate(c.model_dump(include=set(CardCreate.model_fields)))
+            for c in cards
+        ]
+    )
+
+
+def import_cards(engine: Engine, bundle: ExportBundle) -> ImportResult:
+    """Add every card of the bundle as a new card, all or nothing."""
+    with write_tx(engine) as conn:
+        ids = [_insert(conn, data) for data in bundle.cards]
+        cards = [_fetch(conn, card_id) for card_id in ids]
+    return ImportResult(created=len(cards), cards=cards)

@@ -1,0 +1,174 @@
+"""command_runs rows: insert at start, finish, read, list, and mark orphans interrupted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+
+from ..db.engine import write_tx
+from ..db.tables import command_runs
+from ..db.utils import iso, utcnow
+from ..errors import NotFound
+from .models import Run, RunSummary
+from .process import ProcessResult
+
+_SUMMARY_COLUMNS = [
+    command_runs.c.id,
+    command_runs.c.card_id,
+    command_runs.c.command,
+    command_runs.c.status,
+    command_runs.c.exit_code,
+    command_runs.c.truncated,
+    command_runs.c.output_bytes,
+    command_runs.c.started_at,
+    command_runs.c.finished_at,
+    command_runs.c.duration_ms,
+]
+
+
+def to_run(row: Any) -> Run:
+    return Run(
+        id=row["id"],
+        card_id=row["card_id"],
+        command=row["command"],
+        shell=row["shell"],
+        cwd=row["cwd"],
+        status=row["status"],
+        exit_code=row["exit_code"],
+        output=row["output"] or "",
+        truncated=bool(row["truncated"]),
+        output_bytes=row["output_bytes"] or 0,
+        risk_level=row["risk_level"],
+        pid=row["pid"],
+        started_at=iso(row["started_at"]) or "",
+        finished_at=iso(row["finished_at"]),
+        duration_ms=row["duration_ms"],
+    )
+
+
+def insert_run(
+    engine: Engine,
+    *,
+    card_id: int | None,
+    command: str,
+    shell: str,
+    cwd: str | None,
+    risk_level: str,
+    pid: int | None = None,
+) -> Run:
+    values = {
+        "card_id": card_id,
+        "command": command,
+        "shell": shell,
+        "cwd": cwd,
+        "status": "running",
+        "output": "",
+        "truncated": False,
+        "output_bytes": 0,
+        "risk_level": risk_level,
+        "pid": pid,
+        "started_at": utcnow(),
+    }
+    with write_tx(engine) as conn:
+        key = conn.execute(insert(command_runs).values(**values)).inserted_primary_key
+        assert key is not None
+        return to_run({**values, "id": int(key[0]), "exit_code": None, "finished_at": None,
+                       "duration_ms": None})  # fmt: skip
+
+
+def finish_run(
+    engine: Engine, run_id: int, result: ProcessResult, status: str | None = None
+) -> Run:
+    values = {
+        "status": status or result.status,
+        "exit_code": result.exit_code,
+        "output": result.output,
+        "chunks": [list(c) for c in result.chunks],
+        "truncated": result.truncated,
+        "output_bytes": result.output_bytes,
+        "pid": result.pid,
+        "finished_at": utcnow(),
+        "duration_ms": result.duration_ms,
+    }
+    with write_tx(engine) as conn:
+        conn.execute(update(command_runs).where(command_runs.c.id == run_id).values(**values))
+        return _get(conn, run_id)
+
+
+def fail_run(engine: Engine, run_id: int, message: str, duration_ms: int) -> Run:
+    """The command could not be started at all (for example the cwd vanished)."""
+    values = {
+        "status": "failed",
+        "output": message,
+        "chunks": [["info", message, 0]],
+        "output_bytes": len(message.encode()),
+        "finished_at": utcnow(),
+        "duration_ms": duration_ms,
+    }
+    with write_tx(engine) as conn:
+        conn.execute(update(command_runs).where(command_runs.c.id == run_id).values(**values))
+        return _get(conn, run_id)
+
+
+def _get(conn: Any, run_id: int) -> Run:
+    row = conn.execute(select(command_runs).where(command_runs.c.id == run_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"Command run {run_id} not found", details={"run_id": run_id})
+    return to_run(row)
+
+
+def get_run(engine: Engine, run_id: int) -> Run:
+    with engine.connect() as conn:
+        return _get(conn, run_id)
+
+
+def get_chunks(engine: Engine, run_id: int) -> tuple[Run, list[tuple[str, str, int]]]:
+    """A finished run and its stored tagged chunks (plain output if none were stored)."""
+    with engine.connect() as conn:
+        row = (
+            conn.execute(select(command_runs).where(command_runs.c.id == run_id)).mappings().first()
+        )
+    if row is None:
+        raise NotFound(f"Command run {run_id} not found", details={"run_id": run_id})
+    run = to_run(row)
+    stored = row["chunks"]
+    if stored is None:
+        chunks = [("stdout", run.output, 1)] if run.output else []
+    else:
+        chunks = [(str(c[0]), str(c[1]), int(c[2]) if len(c) > 2 else 0) for c in stored]
+    return run, chunks
+
+
+def list_runs(engine: Engine, *, card_id: int | None, limit: int) -> list[RunSummary]:
+    query = select(*_SUMMARY_COLUMNS).order_by(command_runs.c.id.desc()).limit(limit)
+    if card_id is not None:
+        query = query.where(command_runs.c.card_id == card_id)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [
+        RunSummary(
+            **{k: row[k] for k in row if k not in ("started_at", "finished_at")},
+            started_at=iso(row["started_at"]) or "",
+            finished_at=iso(row["finished_at"]),
+        )
+        for row in rows
+    ]
+
+
+def mark_interrupted(engine: Engine) -> list[tuple[int, int | None, datetime]]:
+    """Rows left `running` by a server that died; returns (id, pid, started_at) of each."""
+    with write_tx(engine) as conn:
+        rows = conn.execute(
+            select(command_runs.c.id, command_runs.c.pid, command_runs.c.started_at).where(
+                command_runs.c.status == "running"
+            )
+        ).all()
+        if rows:
+            conn.execute(
+                update(command_runs)
+                .where(command_runs.c.status == "running")
+                .values(status="interrupted", finished_at=utcnow())
+            )
+    return [(r.id, r.pid, r.started_at) for r in rows]

@@ -1,0 +1,215 @@
+"""The run manager on app.state.commands: starts runs as tasks, streams and persists them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import AppError, Conflict
+from ..settings import Settings
+from . import run_store
+from .live import Event, LiveRun
+from .models import FINAL_STATUSES, Run, RunRequest, RunSummary
+from .output import CappedOutput
+from .prepare import PreparedRun, prepare_run
+from .process import ProcessResult, run_process
+
+log = logging.getLogger(__name__)
+RECENT_MAX = 64
+INLINE_PREPARE_CHARS = 100
+RECENT_TTL_S = 30.0
+RECENT_MAX_BYTES = 256 * 1024
+Chunk = tuple[str, str, int]
+
+
+class RunManager:
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._live: dict[int, LiveRun] = {}
+        # Runs that just finished, so the viewer that opens right after a short command ends
+        # (the usual case for `ls`) is served from memory instead of two database reads.
+        self._recent: OrderedDict[int, tuple[float, Run, list[Chunk]]] = OrderedDict()
+        self._closing = False
+
+    async def start(self, req: RunRequest) -> Run:
+        """Validate, start the process, record a `running` row (with its pid); returns at once.
+
+        The process starts before the row is written so the row can carry the pid: a restart
+        after a crash uses it to end the group. A command that cannot start leaves no row.
+        """
+        if req.card_id is None and len(req.command or "") <= INLINE_PREPARE_CHARS:
+            # No database read and a quick parse: a thread hop would cost more than the work.
+            prepared = prepare_run(self.engine, self.settings, req)
+        else:
+            prepared = await run_in_threadpool(prepare_run, self.engine, self.settings, req)
+        live = LiveRun(buffer=CappedOutput(self.settings.command_output_cap_bytes))
+        spawned: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        live.task = asyncio.create_task(self._execute(live, prepared, spawned))
+        try:
+            pid = await spawned
+            run = await run_in_threadpool(
+                run_store.insert_run,
+                self.engine,
+                card_id=prepared.card_id,
+                command=prepared.command,
+                shell=prepared.shell,
+                cwd=prepared.cwd,
+                risk_level=prepared.risk.level,
+                pid=pid,
+            )
+        except BaseException:
+            live.cancel.set()
+            live.registered.set()
+            raise
+        live.run = run
+        self._live[run.id] = live
+        live.registered.set()
+        return run
+
+    async def _execute(
+        self, live: LiveRun, prepared: PreparedRun, spawned: asyncio.Future[int]
+    ) -> Run | None:
+        started = time.monotonic()
+
+        def on_start(pid: int) -> None:
+            live.pid = pid
+            spawned.set_result(pid)
+
+        try:
+            result = await run_process(
+                prepared.command,
+                shell=prepared.shell,
+                cwd=prepared.cwd,
+                env=prepared.env,
+                timeout_s=prepared.timeout_s,
+                output_cap=self.settings.command_output_cap_bytes,
+                on_chunk=live.publish,
+                cancel=live.cancel,
+                on_start=on_start,
+            )
+        except Exception as exc:
+            if not spawned.done():  # it never started: the POST reports why
+                spawned.set_exception(exc)
+                return None
+            log.exception("command run crashed")
+            message = exc.message if isinstance(exc, AppError) else "Internal error running it"
+            return await self._store(live, None, message, started)
+        return await self._store(live, result, "", started)
+
+    async def _store(
+        self, live: LiveRun, result: ProcessResult | None, error: str, started: float
+    ) -> Run | None:
+        await live.registered.wait()
+        if live.run is None:  # the row could not be written; nothing to finish
+            return None
+        run_id = live.run.id
+        try:
+            if result is None:
+                elapsed = int((time.monotonic() - started) * 1000)
+                final = await run_in_threadpool(
+                    run_store.fail_run, self.engine, run_id, error, elapsed
+                )
+            else:
+                # Stopped because the server is shutting down, not by the user.
+                closing = self._closing and result.status == "cancelled"
+                final = await run_in_threadpool(
+                    run_store.finish_run,
+                    self.engine,
+                    run_id,
+                    result,
+                    "interrupted" if closing else None,
+                )
+            if final.output_bytes <= RECENT_MAX_BYTES:
+                self._recent[run_id] = (time.monotonic(), final, live.buffer.chunks())
+                while len(self._recent) > RECENT_MAX:
+                    self._recent.popitem(last=False)
+        finally:
+            self._live.pop(run_id, None)
+        live.finish(final)
+        return final
+
+    def _recall(self, run_id: int) -> tuple[Run, list[Chunk]] | None:
+        entry = self._recent.get(run_id)
+        if entry is None:
+            return None
+        if time.monotonic() - entry[0] > RECENT_TTL_S:
+            del self._recent[run_id]
+            return None
+        return entry[1], entry[2]
+
+    async def get(self, run_id: int) -> Run:
+        live = self._live.get(run_id)
+        if live is not None:
+            return live.snapshot()
+        recent = self._recall(run_id)
+        if recent is not None:
+            return recent[0]
+        return await run_in_threadpool(run_store.get_run, self.engine, run_id)
+
+    async def wait(self, run_id: int) -> Run:
+        """The run once it has finished (immediately if it already has)."""
+        live = self._live.get(run_id)
+        if live is not None and live.task is not None:
+            final = await asyncio.shield(live.task)
+            if final is not None:
+                return final
+        return await run_in_threadpool(run_store.get_run, self.engine, run_id)
+
+    async def list(self, *, card_id: int | None, limit: int = 50) -> list[RunSummary]:
+        return await run_in_threadpool(
+            run_store.list_runs, self.engine, card_id=card_id, limit=limit
+        )
+
+    async def cancel(self, run_id: int) -> Run:
+        """Stop a running command (its whole process group) and return the final run."""
+        live = self._live.get(run_id)
+        if live is None:
+            run = await self.get(run_id)
+            if run.status in FINAL_STATUSES:
+                raise Conflict(
+                    f"Run {run_id} already finished ({run.status})",
+                    details={"status": run.status},
+                )
+            return run
+        live.cancel.set()
+        return await self.wait(run_id)
+
+    async def events(self, run_id: int) -> AsyncIterator[Event]:
+        """`chunk` events from the start, then live ones, then a final `status` event."""
+        live = self._live.get(run_id)
+        if live is None:
+            recent = self._recall(run_id)
+            if recent is None:
+                recent = await run_in_threadpool(run_store.get_chunks, self.engine, run_id)
+            run, chunks = recent
+            for stream, data, seq in chunks:
+                yield "chunk", {"stream": stream, "data": data, "seq": seq}
+            yield "status", {"run": run.model_dump()}
+            return
+        replay, sub = live.subscribe()
+        try:
+            yield "status", {"run": live.snapshot().model_copy(update={"output": ""}).model_dump()}
+            for event in replay:
+                yield event
+            async for event in sub.events():
+                yield event
+        finally:
+            live.subscribers.discard(sub)
+
+    async def close(self) -> None:
+        """Cancel every live run (killing its process group) and wait for them to be stored."""
+        self._closing = True
+        tasks = []
+        for live in list(self._live.values()):
+            live.cancel.set()
+            if live.task is not None:
+                tasks.append(live.task)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,170 @@
+// Run a card (or an ad-hoc command): asks for its variables, asks for a typed confirmation when
+// the command is dangerous, starts the run and then shows its live RunPanel.
+
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { ApiError } from "../../api/client";
+import { placeholders, type Card, type ConfirmationDetails, type Run, type Variable } from "../../api/commands";
+import { useRiskPreview, useStartRun } from "../../hooks/useCommands";
+import { ErrorNote } from "../ErrorNote";
+import { RiskBadge } from "./RiskBadge";
+import { RunPanel } from "./RunPanel";
+
+export const CONFIRM_WORD = "RUN";
+
+interface Props {
+  open: boolean;
+  /** A saved card to run, or… */
+  card?: Card | null;
+  /** …an ad-hoc command (its {{placeholders}} are asked for too). */
+  command?: string;
+  onClose: () => void;
+  onStarted?: (run: Run) => void;
+}
+
+function variablesOf(card: Card | null | undefined, command: string | undefined): Variable[] {
+  if (card) return card.variables;
+  return placeholders(command ?? "").map((name) => ({ name, description: "", default: null, required: true }));
+}
+
+export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const variables = useMemo(() => variablesOf(card, command), [card, command]);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [cwd, setCwd] = useState("");
+  const [timeout, setTimeoutS] = useState("");
+  const [typed, setTyped] = useState("");
+  const [serverDanger, setServerDanger] = useState<ConfirmationDetails | null>(null);
+  const [runId, setRunId] = useState<number | null>(null);
+  const start = useStartRun();
+  const preview = useRiskPreview(card ? "" : (command ?? ""));
+  const verdict = card ? card.risk : preview.verdict;
+  const dangerous = verdict?.level === "dangerous" || serverDanger !== null;
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      setValues(Object.fromEntries(variables.map((v) => [v.name, v.default ?? ""])));
+      setCwd("");
+      setTimeoutS("");
+      setTyped("");
+      setServerDanger(null);
+      setRunId(null);
+      start.reset();
+      dialog.showModal();
+    } else if (!open && dialog.open) dialog.close();
+    // Reset only when the dialog opens; `variables` is stable while it is open.
+  }, [open]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ""));
+    start.mutate(
+      {
+        ...(card ? { card_id: card.id } : { command }),
+        variables: Object.keys(given).length ? given : undefined,
+        cwd: cwd.trim() || undefined,
+        timeout_s: timeout ? Number(timeout) : undefined,
+        confirm: dangerous && typed === CONFIRM_WORD,
+      },
+      {
+        onSuccess: (run) => {
+          setRunId(run.id);
+          onStarted?.(run);
+        },
+        onError: (err) => {
+          if (err instanceof ApiError && err.code === "confirmation_required") {
+            setServerDanger(err.details as ConfirmationDetails);
+          }
+        },
+      },
+    );
+  };
+
+  const title = card ? `Run “${card.name}”` : "Run command";
+  const blocked = dangerous && typed !== CONFIRM_WORD;
+  const reasons = serverDanger?.reasons ?? verdict?.reasons ?? [];
+  const showError = start.error && !(start.error instanceof ApiError && start.error.code === "confirmation_required");
+
+  return (
+    <dialog ref={ref} className="dialog run-dialog" onCancel={onClose} aria-label={title}>
+      <div className="row between">
+        <h2>{title}</h2>
+        {verdict && <RiskBadge verdict={serverDanger ? { level: "dangerous", reasons } : verdict} />}
+      </div>
+      {runId === null ? (
+        <form className="stack" onSubmit={submit}>
+          <code className="run-command">{card?.command ?? command}</code>
+          {variables.map((v) => (
+            <label key={v.name} className="field">
+              <span>
+                {v.name}
+                {v.required && v.default === null && <span aria-hidden> *</span>}
+                {v.description && <span className="muted small"> — {v.description}</span>}
+              </span>
+              <input
+                value={values[v.name] ?? ""}
+                required={v.required && v.default === null}
+                placeholder={v.default ?? ""}
+                onChange={(e) => setValues((all) => ({ ...all, [v.name]: e.target.value }))}
+                aria-label={`Variable ${v.name}`}
+              />
+            </label>
+          ))}
+          {variables.length > 0 && <p className="muted small">Values are shell-quoted before they are put in the command.</p>}
+          <details>
+            <summary className="small">Working directory and timeout</summary>
+            <div className="stack">
+              <label className="field">
+                <span>Working directory</span>
+                <input value={cwd} placeholder={card?.cwd ?? "the server's directory"} onChange={(e) => setCwd(e.target.value)} />
+              </label>
+              <label className="field">
+                <span>Timeout (seconds)</span>
+                <input type="number" min={1} value={timeout} placeholder="300" onChange={(e) => setTimeoutS(e.target.value)} />
+              </label>
+            </div>
+          </details>
+          {dangerous && (
+            <div className="danger-box" role="alert">
+              <strong>This command is dangerous.</strong>
+              <ul>
+                {reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+              {serverDanger && <code className="run-command small">{serverDanger.command}</code>}
+              <label className="field">
+                <span>
+                  Type <code>{CONFIRM_WORD}</code> to run it anyway
+                </span>
+                <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Confirmation text" autoComplete="off" />
+              </label>
+            </div>
+          )}
+          {showError && <ErrorNote error={start.error} />}
+          <div className="row end">
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+            <button type="submit" className={dangerous ? "danger" : "primary"} disabled={blocked || start.isPending}>
+              {start.isPending ? "Starting…" : "Run"}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="stack">
+          <RunPanel runId={runId} />
+          <div className="row end">
+            <button type="button" onClick={() => setRunId(null)}>
+              Run again
+            </button>
+            <button type="button" className="primary" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </div>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,152 @@
+// Data hooks for command cards and runs: TanStack Query for server state, EventSource for live runs.
+
+import { useEffect, useRef, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  analyzeCommand,
+  cancelRun,
+  createCard,
+  deleteCard,
+  FINAL_STATUSES,
+  importCards,
+  listCards,
+  listRuns,
+  listTags,
+  runEventsUrl,
+  startRun,
+  updateCard,
+  type CardCreate,
+  type CardFields,
+  type RiskVerdict,
+  type Run,
+  type RunRequest,
+} from "../api/commands";
+
+export function useCards(q: string, tag: string) {
+  return useQuery({
+    queryKey: ["commands", "cards", q, tag],
+    queryFn: ({ signal }) => listCards(q || undefined, tag || undefined, signal),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useTags() {
+  return useQuery({ queryKey: ["commands", "tags"], queryFn: listTags });
+}
+
+export function useRuns(cardId: number | undefined) {
+  return useQuery({
+    queryKey: ["commands", "runs", cardId ?? "all"],
+    queryFn: () => listRuns(cardId),
+  });
+}
+
+function useInvalidateCommands() {
+  const client = useQueryClient();
+  return () => client.invalidateQueries({ queryKey: ["commands"] });
+}
+
+export function useSaveCard() {
+  const invalidate = useInvalidateCommands();
+  return useMutation({
+    mutationFn: ({ id, fields }: { id?: number; fields: CardFields }) =>
+      id === undefined ? createCard(fields as CardCreate) : updateCard(id, fields),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteCard() {
+  const invalidate = useInvalidateCommands();
+  return useMutation({ mutationFn: deleteCard, onSuccess: invalidate });
+}
+
+export function useImportCards() {
+  const invalidate = useInvalidateCommands();
+  return useMutation({ mutationFn: importCards, onSuccess: invalidate });
+}
+
+export function useStartRun() {
+  const invalidate = useInvalidateCommands();
+  return useMutation({ mutationFn: (body: RunRequest) => startRun(body), onSuccess: invalidate });
+}
+
+export function useCancelRun() {
+  return useMutation({ mutationFn: cancelRun });
+}
+
+/** The risk verdict of a command being typed, fetched after a short pause. */
+export function useRiskPreview(command: string): { verdict: RiskVerdict | null; pending: boolean } {
+  const [verdict, setVerdict] = useState<RiskVerdict | null>(null);
+  const [pending, setPending] = useState(false);
+  useEffect(() => {
+    if (!command.trim()) {
+      setVerdict(null);
+      return;
+    }
+    const ctrl = new AbortController();
+    setPending(true);
+    const id = window.setTimeout(() => {
+      analyzeCommand(command, ctrl.signal)
+        .then(setVerdict)
+        .catch(() => setVerdict(null))
+        .finally(() => !ctrl.signal.aborted && setPending(false));
+    }, 300);
+    return () => {
+      ctrl.abort();
+      window.clearTimeout(id);
+    };
+  }, [command]);
+  return { verdict, pending };
+}
+
+export interface Chunk {
+  stream: string;
+  data: string;
+  seq: number;
+}
+
+export interface RunStream {
+  run: Run | null;
+  /** Called for every chunk in order (replay first); the panel renders them incrementally. */
+  error: string | null;
+  done: boolean;
+}
+
+/**
+ * Follows a run's SSE stream: chunks from the start (replayed), then live, then the final status.
+ * `onChunk` is called for each chunk; the hook returns the latest run object.
+ */
+export function useRunStream(runId: number | null, onChunk: (chunk: Chunk) => void): RunStream {
+  const [run, setRun] = useState<Run | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const chunkRef = useRef(onChunk);
+  chunkRef.current = onChunk;
+  const client = useQueryClient();
+  useEffect(() => {
+    if (runId === null) return;
+    setRun(null);
+    setError(null);
+    setDone(false);
+    const source = new EventSource(runEventsUrl(runId));
+    let finished = false;
+    source.addEventListener("chunk", (e) => chunkRef.current(JSON.parse((e as MessageEvent).data) as Chunk));
+    source.addEventListener("status", (e) => {
+      const next = (JSON.parse((e as MessageEvent).data) as { run: Run }).run;
+      setRun(next);
+      if (FINAL_STATUSES.includes(next.status)) {
+        finished = true;
+        setDone(true);
+        source.close();
+        void client.invalidateQueries({ queryKey: ["commands"] });
+      }
+    });
+    source.onerror = () => {
+      if (finished) return;
+      source.close();
+      setError("Lost the live output stream. Reload the run to see what it printed.");
+    };
+    return () => source.close();
+  }, [runId, client]);
+  return { run, error, done };
+}
