@@ -50,7 +50,9 @@ flow_runs = Table(
     "flow_runs",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("flow_id", Integer, ForeignKey("forge_flows.id", ondelete="CASCADE"), nullable=False),
+    # NULL for a run of a flow file from the command line (never saved as a flow).
+    Column("flow_id", Integer, ForeignKey("forge_flows.id", ondelete="CASCADE"), nullable=True),
+    Column("flow_name", String(200), nullable=False, default=""),
     Column("flow_version", Integer, nullable=False),
     Column("definition", JSON, nullable=False),
     Column("status", String(30), nullable=False),
@@ -60,6 +62,8 @@ flow_runs = Table(
     Column("created_at", DateTime, nullable=False),
     Column("started_at", DateTime, nullable=True),
     Column("finished_at", DateTime, nullable=True),
+    # "pid:start-time" of the process executing the run; start-up interrupts only dead owners.
+    Column("worker", String(100), nullable=True),
     Index("ix_flow_runs_flow_id_created_at", "flow_id", "created_at"),
     Index("ix_flow_runs_status", "status"),
 )
@@ -74,6 +78,7 @@ flow_node_runs = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("input", Text, nullable=True),
     Column("output", Text, nullable=True),
+    Column("stderr", Text, nullable=True),
     Column("exit_code", Integer, nullable=True),
     Column("json_output", JSON, nullable=True),
     Column("input_tokens", Integer, nullable=True),

@@ -50,7 +50,8 @@ def upgrade() -> None:
     op.create_table(
         "flow_runs",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("flow_id", sa.Integer(), nullable=False),
+        sa.Column("flow_id", sa.Integer(), nullable=True),
+        sa.Column("flow_name", sa.String(length=200), nullable=False),
         sa.Column("flow_version", sa.Integer(), nullable=False),
         sa.Column("definition", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=30), nullable=False),
@@ -60,6 +61,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=True),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
+        sa.Column("worker", sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(
             ["flow_id"],
             ["forge_flows.id"],
@@ -82,6 +84,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("input", sa.Text(), nullable=True),
         sa.Column("output", sa.Text(), nullable=True),
+        sa.Column("stderr", sa.Text(), nullable=True),
         sa.Column("exit_code", sa.Integer(), nullable=True),
         sa.Column("json_output", sa.JSON(), nullable=True),
         sa.Column("input_tokens", sa.Integer(), nullable=True),

@@ -1,0 +1,256 @@
+"""The run manager on app.state.flows: start, watch, cancel, approve/reject and resume runs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..settings import Settings
+from . import run_store, store
+from .engine import FlowEngine
+from .events import EventBus
+from .graph import FlowGraph, compile_flow
+from .models import FlowRun, ResumeRun, RunSummary, StartRun
+from .prepare import resolve_inputs, resolve_services
+from .records import ACTIVE_RUN, NodeRecord, RunRecord
+from .steps import StepRunner
+from .writer import RunWriter
+
+log = logging.getLogger(__name__)
+RESUMABLE = ("interrupted", "failed", "cancelled")
+
+
+class _Hooks:
+    """Engine changes go to the database (group-committed) and to live subscribers."""
+
+    def __init__(self, run: RunRecord, writer: RunWriter, bus: EventBus) -> None:
+        self.run, self.writer, self.bus = run, writer, bus
+
+    def node_changed(self, rec: NodeRecord) -> None:
+        # "queued" is not worth a write: after a crash it reads as pending either way.
+        if rec.status != "queued":
+            self.writer.node(rec.node_id)
+        if self.bus.has_subscribers(self.run.id):
+            self.bus.publish(
+                self.run.id, "node", rec.to_api().model_dump(mode="json", by_alias=True)
+            )
+
+    def run_changed(self) -> None:
+        self.writer.run()
+        if self.bus.has_subscribers(self.run.id):
+            self.bus.publish(self.run.id, "run", self.run.summary().model_dump(mode="json"))
+
+    async def durable(self) -> None:
+        await self.writer.durable()
+
+    def output(self, node_id: str, stream: str, text: str) -> None:
+        if self.bus.has_subscribers(self.run.id):
+            self.bus.publish(
+                self.run.id, "output", {"node_id": node_id, "stream": stream, "data": text}
+            )
+
+
+@dataclass
+class _Active:
+    run: RunRecord
+    engine: FlowEngine
+    writer: RunWriter
+    task: asyncio.Task[None] | None = None
+
+
+class RunManager:
+    def __init__(self, engine: Engine, settings: Settings, state: Any = None) -> None:
+        self.db = engine
+        self.settings = settings
+        self.state = state  # app.state: the gateway and secrets are looked up when a run starts
+        self.bus = EventBus()
+        self._active: dict[int, _Active] = {}
+
+    # ---- lifecycle -------------------------------------------------------------------
+
+    async def recover(self) -> list[int]:
+        """At start-up: runs a dead process left active become `interrupted`."""
+        orphans = await asyncio.to_thread(run_store.interrupt_orphans, self.db)
+        if orphans:
+            log.warning("flow runs interrupted by a previous stop: %s", orphans)
+        return orphans
+
+    async def shutdown(self) -> None:
+        """Stop every active run as `interrupted` (resumable), killing its processes."""
+        for active in list(self._active.values()):
+            active.engine.stop("interrupted")
+        tasks = [a.task for a in self._active.values() if a.task is not None]
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # ---- starting --------------------------------------------------------------------
+
+    async def start(self, flow_id: int, body: StartRun) -> FlowRun:
+        flow = await asyncio.to_thread(store.get_flow, self.db, flow_id)
+        if flow.status == "archived":
+            raise Conflict(f"Flow {flow_id} is archived; set it to draft or active to run it")
+        run = await self.start_definition(
+            flow.data,
+            flow_id=flow.id,
+            flow_name=flow.name,
+            flow_version=flow.version,
+            inputs=body.inputs,
+            auto_approve=body.auto_approve,
+        )
+        return run.to_api()
+
+    async def start_definition(
+        self,
+        data: Mapping[str, Any],
+        *,
+        flow_id: int | None,
+        flow_name: str,
+        flow_version: int = 0,
+        inputs: Mapping[str, str] | None = None,
+        auto_approve: bool | None = None,
+    ) -> RunRecord:
+        """Validate, record and launch a run (flow_id None: a definition from a file)."""
+        graph = compile_flow(dict(data))
+        if not graph.order:
+            raise ValidationFailed(
+                "The flow has no steps to run",
+                details=[{"node_id": None, "field": "nodes", "message": "add at least one step"}],
+            )
+        resolved = resolve_inputs(graph, inputs or {})
+        services, cards = await asyncio.to_thread(
+            resolve_services, graph, self.db, self.settings, self.state
+        )
+        auto = graph.definition.settings.auto_approve if auto_approve is None else auto_approve
+        run = await asyncio.to_thread(
+            lambda: run_store.create_run(
+                self.db,
+                graph=graph,
+                flow_id=flow_id,
+                flow_name=flow_name,
+                flow_version=flow_version,
+                inputs=resolved,
+                auto_approve=auto,
+            )
+        )
+        self._launch(graph, run, services, cards)
+        return run
+
+    def _launch(self, graph: FlowGraph, run: RunRecord, services: Any, cards: Any) -> None:
+        writer = RunWriter(self.db, run)
+        hooks = _Hooks(run, writer, self.bus)
+        steps = StepRunner(graph, run, services, cards, on_output=hooks.output)
+        parallel = graph.definition.settings.max_parallel or self.settings.flow_max_parallel
+        active = _Active(run, FlowEngine(graph, run, steps, hooks, max_parallel=parallel), writer)
+        self._active[run.id] = active
+        active.task = asyncio.get_running_loop().create_task(self._drive(active))
+
+    async def _drive(self, active: _Active) -> None:
+        run = active.run
+        try:
+            await active.engine.execute()
+        except Exception as exc:  # never leave a run "running" because of a bug
+            log.exception("flow run %s crashed", run.id)
+            run.status, run.error = "failed", f"Internal error: {exc}"
+            active.writer.run()
+        finally:
+            await active.writer.flush()
+            self._active.pop(run.id, None)
+            self.bus.publish(run.id, "run", run.summary().model_dump(mode="json"))
+            self.bus.publish(run.id, "end", {"status": run.status})
+
+    async def wait(self, run_id: int) -> RunRecord:
+        """Until the run ends (used by the CLI and tests)."""
+        active = self._active.get(run_id)
+        if active is not None and active.task is not None:
+            await asyncio.shield(active.task)
+            return active.run
+        return await asyncio.to_thread(run_store.load_run, self.db, run_id)
+
+    # ---- reading ---------------------------------------------------------------------
+
+    async def _record(self, run_id: int) -> RunRecord:
+        active = self._active.get(run_id)
+        if active is not None:
+            return active.run
+        return await asyncio.to_thread(run_store.load_run, self.db, run_id)
+
+    async def get_run(self, run_id: int) -> FlowRun:
+        return (await self._record(run_id)).to_api()
+
+    async def list_runs(self, flow_id: int, *, limit: int = 50) -> list[RunSummary]:
+        await asyncio.to_thread(store.get_flow, self.db, flow_id)
+        rows = await asyncio.to_thread(run_store.list_runs, self.db, flow_id, limit)
+        return [self._active[r.id].run.summary() if r.id in self._active else r for r in rows]
+
+    async def subscribe(self, run_id: int) -> AsyncIterator[tuple[str, Any]]:
+        run = await self._record(run_id)
+        snapshot = run.to_api().model_dump(mode="json", by_alias=True)
+        return self.bus.subscribe(run_id, snapshot, ended=run_id not in self._active)
+
+    # ---- control ---------------------------------------------------------------------
+
+    async def cancel(self, run_id: int) -> FlowRun:
+        active = self._active.get(run_id)
+        if active is None:
+            run = await asyncio.to_thread(run_store.load_run, self.db, run_id)
+            if run.status != "interrupted":
+                raise Conflict(f"Run {run_id} is not running (it is {run.status})")
+            # An interrupted run can be closed for good instead of resumed.
+            run = await asyncio.to_thread(run_store.close_interrupted, self.db, run_id)
+            return run.to_api()
+        active.engine.stop("cancelled")
+        if active.task is not None:
+            await asyncio.shield(active.task)
+        return active.run.to_api()
+
+    async def decide(self, run_id: int, node_id: str, *, approve: bool) -> FlowRun:
+        active = self._active.get(run_id)
+        if active is None:
+            run = await asyncio.to_thread(run_store.load_run, self.db, run_id)
+            raise Conflict(f"Run {run.id} is not running (it is {run.status})")
+        if node_id not in active.run.nodes:
+            raise NotFound(f"Run {run_id} has no step {node_id!r}")
+        active.engine.decide(node_id, approve)
+        # Let the released step take its next state before answering.
+        for _ in range(3):
+            await asyncio.sleep(0)
+        return active.run.to_api()
+
+    async def resume(self, run_id: int, body: ResumeRun) -> FlowRun:
+        if run_id in self._active:
+            raise Conflict(f"Run {run_id} is already running")
+        run = await asyncio.to_thread(run_store.load_run, self.db, run_id)
+        if run.status not in RESUMABLE:
+            raise Conflict(
+                f"Run {run_id} is {run.status}; only interrupted, failed or cancelled runs resume"
+            )
+        graph = compile_flow(run.definition)
+        mid_flight = [
+            n.node_id for n in run.nodes.values() if n.status == "interrupted" and n.type == "shell"
+        ]
+        if mid_flight and not body.rerun_interrupted:
+            raise Conflict(
+                f"Shell step(s) {', '.join(mid_flight)} were mid-flight when the run stopped and "
+                'may have had side effects. Resume with {"rerun_interrupted": true} to run '
+                "them again.",
+                code="rerun_confirmation_required",
+                details={"nodes": mid_flight, "resume_with": {"rerun_interrupted": True}},
+            )
+        services, cards = await asyncio.to_thread(
+            resolve_services, graph, self.db, self.settings, self.state
+        )
+        for rec in run.nodes.values():
+            if rec.status != "succeeded":
+                rec.reset()
+        run.status, run.error, run.finished_at = "queued", None, None
+        await asyncio.to_thread(run_store.claim_run, self.db, run)
+        self._launch(graph, run, services, cards)
+        return run.to_api()
+
+    def is_active(self, run_id: int) -> bool:
+        return run_id in self._active and self._active[run_id].run.status in ACTIVE_RUN

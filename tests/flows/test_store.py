@@ -1,0 +1,50 @@
+"""The store functions other domains call (the optimizer saves flows through them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from forge_orchestrator.db.engine import make_engine
+from forge_orchestrator.db.migrate import upgrade
+from forge_orchestrator.errors import Conflict, ValidationFailed
+from forge_orchestrator.flows import store
+from forge_orchestrator.flows.models import FlowCreate
+
+from .helpers import flow, shell
+
+
+def test_save_flow_contract(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'f.db'}")
+    upgrade(engine)
+    created = store.create_flow(engine, FlowCreate(name="n", data=flow([shell("a", "echo 1")], [])))
+    saved = store.save_flow(
+        engine,
+        created.id,
+        data=flow([shell("a", "echo 2")], []),
+        expected_version=1,
+        note="optimizer: cheaper model",
+    )
+    assert saved.version == 2
+    assert store.get_flow(engine, created.id).data["nodes"][0]["data"]["command"] == "echo 2"
+    with pytest.raises(Conflict):
+        store.save_flow(engine, created.id, data=None, expected_version=1, note=None)
+    with pytest.raises(ValidationFailed) as err:
+        store.save_flow(
+            engine,
+            created.id,
+            data={"nodes": [{"id": "a", "type": "shell"}]},
+            expected_version=None,
+            note=None,
+        )
+    assert err.value.details[0]["node_id"] == "a"
+    versions = store.list_versions(engine, created.id)
+    assert [(v.version, v.note) for v in versions] == [
+        (2, "optimizer: cheaper model"),
+        (1, "Created"),
+    ]
+    restored = store.restore_version(engine, created.id, 1)
+    assert restored.version == 3
+    assert restored.data["nodes"][0]["data"]["command"] == "echo 1"
+    engine.dispose()
