@@ -72,7 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _domain_commands() -> list[Callable[[Any], None]]:
     # Each domain registers its own subcommands; the list grows as domains land.
-    return []
+    from .flows.cli import register as flows
+    from .keyring.cli import register as keys
+    from .ledger.cli import register as ledger
+
+    return [keys, ledger, flows]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

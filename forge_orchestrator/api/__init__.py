@@ -5,12 +5,42 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ..errors import NotFound
-from . import health
+from . import (
+    architect,
+    budgets,
+    command_runs,
+    commands,
+    flow_runs,
+    flows,
+    health,
+    keys,
+    ledger,
+    ledger_analytics,
+    llm,
+    optimizations,
+    roles,
+    terminal,
+)
 
 
 def build_api_router() -> APIRouter:
     router = APIRouter()
-    for module in (health,):
+    for module in (
+        command_runs,
+        commands,
+        flow_runs,
+        flows,
+        architect,
+        ledger,
+        ledger_analytics,
+        llm,
+        roles,
+        health,
+        keys,
+        terminal,
+        budgets,
+        optimizations,
+    ):
         router.include_router(module.router)
 
     @router.api_route(

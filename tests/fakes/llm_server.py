@@ -36,6 +36,7 @@ class Reply:
     malformed: bool = False  # 200 with a body that is not valid JSON
     delay_s: float = 0.0  # before the response starts
     hang: bool = False  # never answer (until the server stops)
+    reset: bool = False  # drop the connection without answering (a connection reset)
     stream_usage: bool = True  # OpenAI: usage chunk if asked; Anthropic: usage in events
     cut_after_chunks: int | None = None  # close a stream abruptly after this many text chunks
     chunk_delay_s: float = 0.0
@@ -204,6 +205,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if reply.delay_s:
             time.sleep(reply.delay_s)
+        if reply.reset:
+            self._cut()
+            return
         if reply.status != 200:
             self._error(reply.status, reply.error_message, reply.headers, anthropic=anthropic)
             return

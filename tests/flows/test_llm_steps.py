@@ -17,15 +17,8 @@ from .helpers import by_id, create, edge, flow, node, read_events, shell, start,
 
 
 @pytest.fixture
-def llm_client(fake_llm_env: FakeLLMServer, app: FastAPI, client: TestClient) -> TestClient:
+def llm_client(fake_llm_env: FakeLLMServer, client: TestClient) -> TestClient:
     """The app with its gateway pointed at the fake provider (via OPENAI_* env)."""
-    if getattr(app.state, "gateway", None) is None:
-        # Until the llm component is listed in components.py, wire the same gateway by hand.
-        from forge_orchestrator.llm.component import build_gateway
-
-        app.state.gateway = build_gateway(
-            app.state.engine, app.state.settings, lambda: getattr(app.state, "secrets", None)
-        )
     return client
 
 

@@ -21,6 +21,577 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/architect/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate
+         * @description Ask the model for one command; it is stored as a command card (source "architect").
+         */
+        post: operations["generate_api_architect_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/architect/generate/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Stream
+         * @description Server-Sent Events: `delta` {text} while the answer arrives, then `result` (the same object as the non-streaming endpoint) or `error` (the error shape). Errors before the first event (validation, no provider configured, budget) are ordinary HTTP error responses.
+         */
+        post: operations["generate_stream_api_architect_generate_stream_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/architect/revise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revise
+         * @description Revise a card with feedback. The revision is stored as a NEW card (its own provenance);
+         *     with `replace: true` the original card is deleted once the revision is stored.
+         */
+        post: operations["revise_api_architect_revise_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/architect/revise/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revise Stream
+         * @description Server-Sent Events: `delta` {text} while the answer arrives, then `result` (the same object as the non-streaming endpoint) or `error` (the error shape). Errors before the first event (validation, no provider configured, budget) are ordinary HTTP error responses.
+         */
+        post: operations["revise_stream_api_architect_revise_stream_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Budgets */
+        get: operations["get_budgets_api_budgets_get"];
+        /** Put Budgets */
+        put: operations["put_budgets_api_budgets_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/budgets/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Budget Status */
+        get: operations["get_budget_status_api_budgets_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Cards */
+        get: operations["list_cards_api_commands_get"];
+        put?: never;
+        /** Create Card */
+        post: operations["create_card_api_commands_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/analyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Analyze Command */
+        post: operations["analyze_command_api_commands_analyze_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Cards */
+        get: operations["export_cards_api_commands_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import Cards */
+        post: operations["import_cards_api_commands_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Run
+         * @description Starts at once; a dangerous command without "confirm": true is refused with 409.
+         */
+        post: operations["start_run_api_commands_run_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Runs */
+        get: operations["list_runs_api_commands_runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Run */
+        get: operations["get_run_api_commands_runs__run_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/runs/{run_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Run */
+        post: operations["cancel_run_api_commands_runs__run_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/runs/{run_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run Events
+         * @description SSE: `chunk` {stream, data, seq} from the start, and `status` {run} when it changes.
+         */
+        get: operations["run_events_api_commands_runs__run_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Tags */
+        get: operations["list_tags_api_commands_tags_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/{card_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Card */
+        get: operations["get_card_api_commands__card_id__get"];
+        /** Update Card */
+        put: operations["update_card_api_commands__card_id__put"];
+        post?: never;
+        /** Delete Card */
+        delete: operations["delete_card_api_commands__card_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Flows */
+        get: operations["list_flows_api_flows_get"];
+        put?: never;
+        /** Create Flow */
+        post: operations["create_flow_api_flows_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import Flow */
+        post: operations["import_flow_api_flows_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Run */
+        get: operations["get_run_api_flows_runs__run_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/runs/{run_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Run */
+        post: operations["cancel_run_api_flows_runs__run_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/runs/{run_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Run Events */
+        get: operations["run_events_api_flows_runs__run_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/runs/{run_id}/nodes/{node_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve Node */
+        post: operations["approve_node_api_flows_runs__run_id__nodes__node_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/runs/{run_id}/nodes/{node_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject Node */
+        post: operations["reject_node_api_flows_runs__run_id__nodes__node_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/runs/{run_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume Run */
+        post: operations["resume_run_api_flows_runs__run_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validate Flow */
+        post: operations["validate_flow_api_flows_validate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Flow */
+        get: operations["get_flow_api_flows__flow_id__get"];
+        /** Update Flow */
+        put: operations["update_flow_api_flows__flow_id__put"];
+        post?: never;
+        /** Delete Flow */
+        delete: operations["delete_flow_api_flows__flow_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Duplicate Flow */
+        post: operations["duplicate_flow_api_flows__flow_id__duplicate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Flow */
+        get: operations["export_flow_api_flows__flow_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Runs */
+        get: operations["list_runs_api_flows__flow_id__runs_get"];
+        put?: never;
+        /** Start Run */
+        post: operations["start_run_api_flows__flow_id__runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Versions */
+        get: operations["list_versions_api_flows__flow_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore Version */
+        post: operations["restore_version_api_flows__flow_id__versions__version__restore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -38,10 +609,488 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Keys */
+        get: operations["list_keys_api_keys_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Key Storage */
+        get: operations["key_storage_api_keys_storage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set Key */
+        put: operations["set_key_api_keys__name__put"];
+        post?: never;
+        /** Delete Key */
+        delete: operations["delete_key_api_keys__name__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test Stored Key */
+        post: operations["test_stored_key_api_keys__name__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Ledger */
+        get: operations["list_ledger_api_ledger_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ledger Export */
+        get: operations["ledger_export_api_ledger_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/reprice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ledger Reprice */
+        get: operations["ledger_reprice_api_ledger_reprice_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ledger Summary */
+        get: operations["ledger_summary_api_ledger_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/llm/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Models */
+        get: operations["list_models_api_llm_models_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/optimizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Optimizations */
+        get: operations["list_optimizations_api_optimizations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/optimizations/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Actions */
+        get: operations["list_actions_api_optimizations_actions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/optimizations/actions/{action_id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo Action */
+        post: operations["undo_action_api_optimizations_actions__action_id__undo_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/optimizations/{suggestion_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply Suggestion */
+        post: operations["apply_suggestion_api_optimizations__suggestion_id__apply_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/optimizations/{suggestion_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss Suggestion */
+        post: operations["dismiss_suggestion_api_optimizations__suggestion_id__dismiss_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Prices */
+        get: operations["list_prices_api_prices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prices/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Price */
+        post: operations["create_price_api_prices_overrides_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prices/overrides/{override_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update Price */
+        put: operations["update_price_api_prices_overrides__override_id__put"];
+        post?: never;
+        /** Delete Price */
+        delete: operations["delete_price_api_prices_overrides__override_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Roles */
+        get: operations["list_roles_api_roles_get"];
+        put?: never;
+        /** Create Role */
+        post: operations["create_role_api_roles_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/roles/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Role */
+        get: operations["get_role_api_roles__name__get"];
+        /** Update Role */
+        put: operations["update_role_api_roles__name__put"];
+        post?: never;
+        /**
+         * Delete Role
+         * @description 204 for a custom role; 200 with the restored default for an edited built-in.
+         */
+        delete: operations["delete_role_api_roles__name__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Providers */
+        get: operations["get_providers_api_settings_providers_get"];
+        /** Put Providers */
+        put: operations["put_providers_api_settings_providers_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/providers/discover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discover */
+        post: operations["discover_api_settings_providers_discover_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terminal/redact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redact Text */
+        post: operations["redact_text_api_terminal_redact_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terminal/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Sessions */
+        get: operations["list_sessions_api_terminal_sessions_get"];
+        put?: never;
+        /** Create Session */
+        post: operations["create_session_api_terminal_sessions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terminal/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Session */
+        get: operations["get_session_api_terminal_sessions__session_id__get"];
+        put?: never;
+        post?: never;
+        /** Close Session */
+        delete: operations["close_session_api_terminal_sessions__session_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Estimate Tokens */
+        post: operations["estimate_tokens_api_tokens_estimate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Action */
+        Action: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "apply" | "dismiss";
+            /** Change */
+            change: {
+                [key: string]: unknown;
+            } | null;
+            /** Created At */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string | null;
+            /** Result */
+            result?: {
+                [key: string]: unknown;
+            } | null;
+            /** Suggestion Id */
+            suggestion_id: string;
+            /** Target */
+            target: {
+                [key: string]: unknown;
+            } | null;
+            /** Title */
+            title: string | null;
+            /** Undone At */
+            undone_at: string | null;
+        };
+        /** ActionList */
+        ActionList: {
+            /** Actions */
+            actions: components["schemas"]["Action"][];
+        };
+        /** AnalyzeRequest */
+        AnalyzeRequest: {
+            /** Command */
+            command: string;
+        };
         /** AppInfo */
         AppInfo: {
             /** Data Dir */
@@ -51,6 +1100,583 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** Budget */
+        Budget: {
+            /**
+             * Hard
+             * @default true
+             */
+            hard: boolean;
+            /** Id */
+            id: number;
+            /** Limit Usd */
+            limit_usd: number;
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "day" | "month";
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "global" | "flow" | "provider";
+            /** Soft Limit Usd */
+            soft_limit_usd?: number | null;
+            /** Target */
+            target?: string | null;
+        };
+        /** BudgetList */
+        BudgetList: {
+            /** Budgets */
+            budgets: components["schemas"]["Budget"][];
+        };
+        /** BudgetSet */
+        BudgetSet: {
+            /** Budgets */
+            budgets?: components["schemas"]["BudgetSpec"][];
+        };
+        /** BudgetSpec */
+        BudgetSpec: {
+            /**
+             * Hard
+             * @default true
+             */
+            hard: boolean;
+            /** Limit Usd */
+            limit_usd: number;
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "day" | "month";
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "global" | "flow" | "provider";
+            /** Soft Limit Usd */
+            soft_limit_usd?: number | null;
+            /** Target */
+            target?: string | null;
+        };
+        /** BudgetState */
+        BudgetState: {
+            /** Average Call Usd */
+            average_call_usd: number | null;
+            budget: components["schemas"]["Budget"];
+            /** Label */
+            label: string;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "ok" | "warn" | "exceeded";
+            /** Limit Usd */
+            limit_usd: number;
+            /** Period Start */
+            period_start: string;
+            /** Remaining Calls */
+            remaining_calls: number | null;
+            /** Remaining Usd */
+            remaining_usd: number;
+            /** Reserved Usd */
+            reserved_usd: number;
+            /** Resets At */
+            resets_at: string;
+            /** Soft Limit Usd */
+            soft_limit_usd: number | null;
+            /** Spent Usd */
+            spent_usd: number;
+            /** Used Fraction */
+            used_fraction: number;
+        };
+        /** BudgetStatus */
+        BudgetStatus: {
+            /** Budgets */
+            budgets: components["schemas"]["BudgetState"][];
+            /** Warnings */
+            warnings: string[];
+        };
+        /** Card */
+        Card: {
+            /** Command */
+            command: string;
+            /** Created At */
+            created_at: string;
+            /** Cwd */
+            cwd?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Explanation */
+            explanation?: unknown | null;
+            /** Id */
+            id: number;
+            last_run?: components["schemas"]["LastRun"] | null;
+            /** Ledger Id */
+            ledger_id?: number | null;
+            /** Model */
+            model?: string | null;
+            /** Name */
+            name: string;
+            /** Prompt */
+            prompt?: string | null;
+            /** Provider */
+            provider?: string | null;
+            risk: components["schemas"]["RiskVerdict"];
+            /**
+             * Shell
+             * @default bash
+             * @enum {string}
+             */
+            shell: "bash" | "sh" | "zsh" | "dash";
+            /**
+             * Source
+             * @default manual
+             * @enum {string}
+             */
+            source: "manual" | "architect";
+            /** Tags */
+            tags?: string[];
+            /** Updated At */
+            updated_at: string;
+            /** Variables */
+            variables?: components["schemas"]["Variable"][];
+        };
+        /**
+         * CardCreate
+         * @description A new card: the user's own (`manual`) or one the Architect generated (with provenance).
+         */
+        CardCreate: {
+            /** Command */
+            command: string;
+            /** Cwd */
+            cwd?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Explanation */
+            explanation?: unknown | null;
+            /** Ledger Id */
+            ledger_id?: number | null;
+            /** Model */
+            model?: string | null;
+            /** Name */
+            name: string;
+            /** Prompt */
+            prompt?: string | null;
+            /** Provider */
+            provider?: string | null;
+            /**
+             * Shell
+             * @default bash
+             * @enum {string}
+             */
+            shell: "bash" | "sh" | "zsh" | "dash";
+            /**
+             * Source
+             * @default manual
+             * @enum {string}
+             */
+            source: "manual" | "architect";
+            /** Tags */
+            tags?: string[];
+            /** Variables */
+            variables?: components["schemas"]["Variable"][];
+        };
+        /**
+         * CardUpdate
+         * @description PUT body: any subset of the editable fields; omitted ones keep their value.
+         */
+        CardUpdate: {
+            /** Command */
+            command?: string | null;
+            /** Cwd */
+            cwd?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Shell */
+            shell?: ("bash" | "sh" | "zsh" | "dash") | null;
+            /** Tags */
+            tags?: string[] | null;
+            /** Variables */
+            variables?: components["schemas"]["Variable"][] | null;
+        };
+        /**
+         * CompatibleServer
+         * @description An OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio) reached by base URL.
+         */
+        CompatibleServer: {
+            /**
+             * Api Key Name
+             * @description name of the stored key to send, if the server needs one
+             */
+            api_key_name?: string | null;
+            /** Base Url */
+            base_url: string;
+            /** Default Model */
+            default_model?: string | null;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Local
+             * @description local/free: models without a price cost 0
+             * @default true
+             */
+            local: boolean;
+            /** Models */
+            models?: string[];
+            /**
+             * Name
+             * @description also the provider name on ledger rows
+             */
+            name: string;
+        };
+        /** DiscoverIn */
+        DiscoverIn: {
+            /**
+             * Api Key
+             * @description used once, never stored
+             */
+            api_key?: string | null;
+            /**
+             * Api Key Name
+             * @description a stored key to use
+             */
+            api_key_name?: string | null;
+            /** Base Url */
+            base_url: string;
+        };
+        /** DiscoveredModels */
+        DiscoveredModels: {
+            /** Base Url */
+            base_url: string;
+            /** Models */
+            models: string[];
+        };
+        /** ErrorInfo */
+        ErrorInfo: {
+            /** Code */
+            code: string;
+            /** Details */
+            details?: unknown;
+            /** Message */
+            message: string;
+        };
+        /**
+         * ErrorResponse
+         * @description The one error shape, documented so clients (and schema checks) know every status.
+         */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorInfo"];
+        };
+        /** ExplanationPart */
+        ExplanationPart: {
+            /** Meaning */
+            meaning: string;
+            /**
+             * Part
+             * @description A fragment of the command; empty for a general remark.
+             */
+            part: string;
+        };
+        /**
+         * ExportBundle
+         * @description The JSON file export writes and import reads.
+         */
+        ExportBundle: {
+            /** Cards */
+            cards: components["schemas"]["CardCreate"][];
+            /**
+             * Format
+             * @default forge-command-cards
+             * @constant
+             */
+            format: "forge-command-cards";
+            /**
+             * Version
+             * @default 1
+             * @constant
+             */
+            version: 1;
+        };
+        /** Flow */
+        Flow: {
+            /** Created At */
+            created_at: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            last_run?: components["schemas"]["RunBrief"] | null;
+            /** Name */
+            name: string;
+            /** Node Count */
+            node_count: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "archived";
+            /** Updated At */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** FlowCreate */
+        FlowCreate: {
+            /** Data */
+            data?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @default draft
+             * @enum {string}
+             */
+            status: "draft" | "active" | "archived";
+        };
+        /** FlowExport */
+        FlowExport: {
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Description */
+            description: string;
+            /** Exported At */
+            exported_at: string;
+            /**
+             * Format
+             * @default forge-flow
+             * @constant
+             */
+            format: "forge-flow";
+            /**
+             * Format Version
+             * @default 1
+             * @constant
+             */
+            format_version: 1;
+            /** Name */
+            name: string;
+        };
+        /**
+         * FlowImport
+         * @description An export file (or any object with name and data); always imported as a new draft.
+         */
+        FlowImport: {
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Format
+             * @default forge-flow
+             * @constant
+             */
+            format: "forge-flow";
+            /**
+             * Format Version
+             * @default 1
+             * @constant
+             */
+            format_version: 1;
+            /** Name */
+            name: string;
+        };
+        /** FlowRun */
+        FlowRun: {
+            /** Auto Approve */
+            auto_approve: boolean;
+            /** Created At */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Flow Id */
+            flow_id: number | null;
+            /** Flow Name */
+            flow_name: string;
+            /** Flow Version */
+            flow_version: number;
+            /** Id */
+            id: number;
+            /** Inputs */
+            inputs: {
+                [key: string]: string;
+            };
+            /** Node Counts */
+            node_counts: {
+                [key: string]: number;
+            };
+            /** Nodes */
+            nodes: components["schemas"]["NodeRun"][];
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "awaiting_approval" | "succeeded" | "failed" | "cancelled" | "interrupted";
+            totals: components["schemas"]["RunTotals"];
+        };
+        /**
+         * FlowUpdate
+         * @description PUT body: `version` is the version the client last read; a stale one gets 409.
+         */
+        FlowUpdate: {
+            /** Data */
+            data?: {
+                [key: string]: unknown;
+            } | null;
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Note */
+            note?: string | null;
+            /** Status */
+            status?: ("draft" | "active" | "archived") | null;
+            /** Version */
+            version: number;
+        };
+        /** FlowVersion */
+        FlowVersion: {
+            /** Created At */
+            created_at: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Description */
+            description: string;
+            /** Name */
+            name: string;
+            /** Node Count */
+            node_count: number;
+            /** Note */
+            note: string | null;
+            /** Version */
+            version: number;
+        };
+        /** GenerateRequest */
+        GenerateRequest: {
+            /**
+             * Cwd
+             * @description Working directory, for context.
+             */
+            cwd?: string | null;
+            /**
+             * Model
+             * @description Default: the provider's default.
+             */
+            model?: string | null;
+            /**
+             * Os
+             * @description Default: the server's OS.
+             */
+            os?: string | null;
+            /**
+             * Prompt
+             * @description What the command should do.
+             */
+            prompt: string;
+            /**
+             * Provider
+             * @description Default: the configured one.
+             */
+            provider?: string | null;
+            /**
+             * Shell
+             * @default bash
+             * @enum {string}
+             */
+            shell: "bash" | "zsh" | "fish" | "powershell";
+        };
+        /**
+         * Generation
+         * @description A suggestion, already stored as a command card (source "architect").
+         */
+        Generation: {
+            /**
+             * Answer Format
+             * @enum {string}
+             */
+            answer_format: "json" | "json_fence" | "json_embedded" | "json_fields" | "shell_fence" | "prose";
+            /** Assumptions */
+            assumptions: string[];
+            card: components["schemas"]["Card"];
+            /** Explanation */
+            explanation: components["schemas"]["ExplanationPart"][];
+            /** Ledger Id */
+            ledger_id: number;
+            /** Model */
+            model: string;
+            /** Os */
+            os: string;
+            /** Provider */
+            provider: string;
+            revision?: components["schemas"]["Revision"] | null;
+            /**
+             * Shell
+             * @description The shell the command was written for.
+             * @enum {string}
+             */
+            shell: "bash" | "zsh" | "fish" | "powershell";
+            usage: components["schemas"]["GenerationUsage"];
+        };
+        /** GenerationUsage */
+        GenerationUsage: {
+            /** Input Tokens */
+            input_tokens: number;
+            /** Latency Ms */
+            latency_ms: number;
+            /** Output Tokens */
+            output_tokens: number;
+            /**
+             * Total Cost Usd
+             * @description None when the model's price is unknown.
+             */
+            total_cost_usd: number | null;
+            /**
+             * Usage Source
+             * @description provider, or estimated when the provider sent none.
+             */
+            usage_source: string;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
         /** Health */
         Health: {
             /** Database */
@@ -59,6 +1685,943 @@ export interface components {
             status: string;
             /** Version */
             version: string;
+        };
+        /** ImportResult */
+        ImportResult: {
+            /** Cards */
+            cards: components["schemas"]["Card"][];
+            /** Created */
+            created: number;
+        };
+        /** IssueOut */
+        IssueOut: {
+            /** Field */
+            field: string;
+            /** Message */
+            message: string;
+            /** Node Id */
+            node_id: string | null;
+        };
+        /** KeyIn */
+        KeyIn: {
+            /** Value */
+            value: string;
+        };
+        /** KeyOut */
+        KeyOut: {
+            /** Configured */
+            configured: boolean;
+            /**
+             * Masked
+             * @description The last 4 characters behind dots; never the value.
+             */
+            masked: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Problem
+             * @description Why a stored value cannot be read, if so.
+             */
+            problem?: string | null;
+            /** Provider */
+            provider: string | null;
+            /**
+             * Storage
+             * @enum {string}
+             */
+            storage: "os-keyring" | "encrypted-db";
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /** KeyTestOut */
+        KeyTestOut: {
+            /** Models */
+            models: number;
+            /** Ok */
+            ok: boolean;
+            /** Provider */
+            provider: string;
+        };
+        /**
+         * LastRun
+         * @description The newest run of a card, enough for a status badge.
+         */
+        LastRun: {
+            /** Duration Ms */
+            duration_ms: number | null;
+            /** Exit Code */
+            exit_code: number | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Started At */
+            started_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "interrupted";
+        };
+        /** LedgerItem */
+        LedgerItem: {
+            /** Agent Role */
+            agent_role: string | null;
+            /** Attempts */
+            attempts: number;
+            /** Cache Write Tokens */
+            cache_write_tokens: number;
+            /** Cached Input Tokens */
+            cached_input_tokens: number;
+            /** Cost Status */
+            cost_status: string;
+            /** Error Message */
+            error_message: string | null;
+            /** Flow Id */
+            flow_id: string | null;
+            /** Id */
+            id: number;
+            /** Input Tokens */
+            input_tokens: number;
+            /** Latency Ms */
+            latency_ms: number;
+            /** Max Tokens */
+            max_tokens: number | null;
+            /** Model Requested */
+            model_requested: string | null;
+            /** Model Used */
+            model_used: string;
+            /** Node Id */
+            node_id: string | null;
+            /** Output Tokens */
+            output_tokens: number;
+            /** Price Cache Write Per Mtok */
+            price_cache_write_per_mtok: number | null;
+            /** Price Cached Input Per Mtok */
+            price_cached_input_per_mtok: number | null;
+            /** Price Input Per Mtok */
+            price_input_per_mtok: number | null;
+            /** Price Output Per Mtok */
+            price_output_per_mtok: number | null;
+            /** Prompt Hash */
+            prompt_hash: string;
+            /** Provider */
+            provider: string;
+            /** Reasoning Tokens */
+            reasoning_tokens: number;
+            /** Request Id */
+            request_id: string | null;
+            /** Run Id */
+            run_id: string | null;
+            /** Status */
+            status: string;
+            /** Streamed */
+            streamed: boolean;
+            /** Timestamp */
+            timestamp: string | null;
+            /** Total Cost Usd */
+            total_cost_usd: number | null;
+            /** Ttft Ms */
+            ttft_ms: number | null;
+            /** Usage Source */
+            usage_source: string;
+        };
+        /** LedgerPage */
+        LedgerPage: {
+            /** Items */
+            items: components["schemas"]["LedgerItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ModelCatalog */
+        ModelCatalog: {
+            /** Models */
+            models: components["schemas"]["ModelInfo"][];
+            /** Providers */
+            providers: components["schemas"]["ProviderInfo"][];
+        };
+        /** ModelInfo */
+        ModelInfo: {
+            /** Configured */
+            configured: boolean;
+            /**
+             * Cost Status
+             * @enum {string}
+             */
+            cost_status: "priced" | "free" | "unpriced";
+            /** Is Default */
+            is_default: boolean;
+            /** Model */
+            model: string;
+            price: components["schemas"]["ModelPrice"] | null;
+            /** Provider */
+            provider: string;
+            /** Status */
+            status: string;
+        };
+        /** ModelPrice */
+        ModelPrice: {
+            /** Cache Write Per Mtok */
+            cache_write_per_mtok: number | null;
+            /** Cached Input Per Mtok */
+            cached_input_per_mtok: number | null;
+            /** Input Per Mtok */
+            input_per_mtok: number;
+            /** Output Per Mtok */
+            output_per_mtok: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "bundled" | "override" | "local";
+        };
+        /** NodeRun */
+        NodeRun: {
+            /** Attempts */
+            attempts: number;
+            /** Cost Usd */
+            cost_usd: number | null;
+            /** Duration Ms */
+            duration_ms: number | null;
+            /** Error */
+            error: string | null;
+            /** Estimated Cost Usd */
+            estimated_cost_usd: number | null;
+            /** Exit Code */
+            exit_code: number | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Input */
+            input: string | null;
+            /** Input Tokens */
+            input_tokens: number | null;
+            /** Json */
+            json?: unknown;
+            /** Label */
+            label: string;
+            /** Node Id */
+            node_id: string;
+            /** Output */
+            output: string | null;
+            /** Output Tokens */
+            output_tokens: number | null;
+            /**
+             * Output Truncated
+             * @default false
+             */
+            output_truncated: boolean;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "queued" | "running" | "awaiting_approval" | "succeeded" | "failed" | "skipped" | "cancelled" | "interrupted";
+            /** Stderr */
+            stderr?: string | null;
+            /** Type */
+            type: string;
+        };
+        /**
+         * PriceOverrideInput
+         * @description USD per 1M tokens; effective_from defaults to now; effective_until is exclusive.
+         */
+        PriceOverrideInput: {
+            /** Cache Write Per Mtok */
+            cache_write_per_mtok?: number | null;
+            /** Cached Input Per Mtok */
+            cached_input_per_mtok?: number | null;
+            /** Effective From */
+            effective_from?: string | null;
+            /** Effective Until */
+            effective_until?: string | null;
+            /** Input Per Mtok */
+            input_per_mtok: number;
+            /** Model */
+            model: string;
+            /** Output Per Mtok */
+            output_per_mtok: number;
+            /** Provider */
+            provider: string;
+        };
+        /** PriceRow */
+        PriceRow: {
+            /** Aliases */
+            aliases: string[];
+            /** Cache Write Per Mtok */
+            cache_write_per_mtok: number | null;
+            /** Cached Input Per Mtok */
+            cached_input_per_mtok: number | null;
+            /** Effective From */
+            effective_from: string | null;
+            /** Effective Until */
+            effective_until: string | null;
+            /**
+             * Id
+             * @description bundled:<n> or override:<id>
+             */
+            id: string;
+            /**
+             * In Effect
+             * @description the price a call to this model made now would use
+             */
+            in_effect: boolean;
+            /** Input Per Mtok */
+            input_per_mtok: number;
+            /** Model */
+            model: string;
+            /** Notes */
+            notes: string;
+            /** Output Per Mtok */
+            output_per_mtok: number;
+            /** Provider */
+            provider: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "bundled" | "override" | "local";
+            /** Status */
+            status: string;
+        };
+        /** PriceTable */
+        PriceTable: {
+            /** Prices */
+            prices: components["schemas"]["PriceRow"][];
+            /** Version */
+            version: string;
+        };
+        /** ProviderInfo */
+        ProviderInfo: {
+            /** Base Url */
+            base_url: string;
+            /** Configured */
+            configured: boolean;
+            /** Default Model */
+            default_model: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Key Source
+             * @enum {string}
+             */
+            key_source: "keyring" | "env" | "none";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "openai" | "anthropic" | "compatible";
+            /** Label */
+            label: string;
+            /** Local */
+            local: boolean;
+            /** Name */
+            name: string;
+        };
+        /** ProvidersConfig */
+        ProvidersConfig: {
+            anthropic?: components["schemas"]["VendorSettings"];
+            /** Compatible */
+            compatible?: components["schemas"]["CompatibleServer"][];
+            /**
+             * Default Provider
+             * @description used when a call names no provider and no model
+             */
+            default_provider?: string | null;
+            openai?: components["schemas"]["VendorSettings"];
+        };
+        /** ProvidersView */
+        ProvidersView: {
+            /** Providers */
+            providers: components["schemas"]["ProviderInfo"][];
+            settings: components["schemas"]["ProvidersConfig"];
+        };
+        /** RedactRequest */
+        RedactRequest: {
+            /** Text */
+            text: string;
+        };
+        /** RedactResult */
+        RedactResult: {
+            /** Text */
+            text: string;
+        };
+        /** Reprice */
+        Reprice: {
+            /** Actual Cost Usd */
+            actual_cost_usd: number;
+            /** Calls */
+            calls: number;
+            /** Difference Usd */
+            difference_usd: number;
+            /** Input Per Mtok */
+            input_per_mtok: number;
+            /** Model */
+            model: string;
+            /** Output Per Mtok */
+            output_per_mtok: number;
+            /** Provider */
+            provider: string;
+            /** Rows */
+            rows: components["schemas"]["RepriceRow"][];
+            /** Unpriced Calls */
+            unpriced_calls: number;
+            /** Whatif Cost Usd */
+            whatif_cost_usd: number;
+        };
+        /** RepriceRow */
+        RepriceRow: {
+            /** Actual Cost Usd */
+            actual_cost_usd: number;
+            /** Calls */
+            calls: number;
+            /** Input Tokens */
+            input_tokens: number;
+            /** Model */
+            model: string;
+            /** Output Tokens */
+            output_tokens: number;
+            /** Provider */
+            provider: string;
+            /** Unpriced Calls */
+            unpriced_calls: number;
+            /** Whatif Cost Usd */
+            whatif_cost_usd: number;
+        };
+        /** ResumeRun */
+        ResumeRun: {
+            /**
+             * Rerun Interrupted
+             * @description Re-run shell steps that were mid-flight when the server stopped. Without it, resuming a run that has such steps answers 409 naming them.
+             * @default false
+             */
+            rerun_interrupted: boolean;
+        };
+        /** ReviseRequest */
+        ReviseRequest: {
+            /** Card Id */
+            card_id: number;
+            /** Feedback */
+            feedback: string;
+            /**
+             * Model
+             * @description Default: the card's model.
+             */
+            model?: string | null;
+            /**
+             * Provider
+             * @description Default: the card's provider.
+             */
+            provider?: string | null;
+            /**
+             * Replace
+             * @description False: the revision is a new card and the original stays. True: the revision is a new card and the original card is deleted.
+             * @default false
+             */
+            replace: boolean;
+        };
+        /**
+         * Revision
+         * @description How a revision relates to the card it revised.
+         */
+        Revision: {
+            /** Feedback */
+            feedback: string;
+            /** Previous Card Id */
+            previous_card_id: number;
+            /**
+             * Previous Deleted
+             * @description True when the original card was replaced.
+             */
+            previous_deleted: boolean;
+        };
+        /** RiskVerdict */
+        RiskVerdict: {
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "safe" | "caution" | "dangerous";
+            /** Reasons */
+            reasons?: string[];
+        };
+        /** Role */
+        Role: {
+            /** Builtin */
+            builtin: boolean;
+            /** Created At */
+            created_at: string | null;
+            /**
+             * Customized
+             * @description a built-in whose prompt the user has edited
+             */
+            customized: boolean;
+            /** Default Model */
+            default_model: string | null;
+            /** Description */
+            description: string;
+            /** Name */
+            name: string;
+            /** System Prompt */
+            system_prompt: string;
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /** RoleCreate */
+        RoleCreate: {
+            /** Default Model */
+            default_model?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Name */
+            name: string;
+            /** System Prompt */
+            system_prompt: string;
+        };
+        /** RoleInput */
+        RoleInput: {
+            /** Default Model */
+            default_model?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** System Prompt */
+            system_prompt: string;
+        };
+        /**
+         * Run
+         * @description One execution of a command. A negative exit_code means the process died of that signal.
+         */
+        Run: {
+            /** Card Id */
+            card_id: number | null;
+            /** Command */
+            command: string;
+            /** Cwd */
+            cwd: string | null;
+            /** Duration Ms */
+            duration_ms: number | null;
+            /** Exit Code */
+            exit_code: number | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Output */
+            output: string;
+            /**
+             * Output Bytes
+             * @description Bytes the command produced, stored or not.
+             */
+            output_bytes: number;
+            /** Pid */
+            pid: number | null;
+            /** Risk Level */
+            risk_level: ("safe" | "caution" | "dangerous") | null;
+            /** Shell */
+            shell: string;
+            /** Started At */
+            started_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "interrupted";
+            /** Truncated */
+            truncated: boolean;
+        };
+        /** RunBrief */
+        RunBrief: {
+            /** Created At */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "awaiting_approval" | "succeeded" | "failed" | "cancelled" | "interrupted";
+        };
+        /** RunEnvelope */
+        RunEnvelope: {
+            run: components["schemas"]["FlowRun"];
+        };
+        /**
+         * RunRequest
+         * @description POST /api/commands/run: a saved card (with variables) or an ad-hoc command.
+         */
+        RunRequest: {
+            /** Card Id */
+            card_id?: number | null;
+            /** Command */
+            command?: string | null;
+            /**
+             * Confirm
+             * @default false
+             */
+            confirm: boolean;
+            /** Cwd */
+            cwd?: string | null;
+            /** Env */
+            env?: {
+                [key: string]: string;
+            } | null;
+            /** Shell */
+            shell?: ("bash" | "sh" | "zsh" | "dash") | null;
+            /** Timeout S */
+            timeout_s?: number | null;
+            /** Variables */
+            variables?: {
+                [key: string]: string;
+            } | null;
+        };
+        /** RunStarted */
+        RunStarted: {
+            run: components["schemas"]["Run"];
+        };
+        /** RunTotals */
+        RunTotals: {
+            /**
+             * Cost Usd
+             * @default 0
+             */
+            cost_usd: number;
+            /** Duration Ms */
+            duration_ms?: number | null;
+            /**
+             * Input Tokens
+             * @default 0
+             */
+            input_tokens: number;
+            /**
+             * Output Tokens
+             * @default 0
+             */
+            output_tokens: number;
+        };
+        /** SessionCreate */
+        SessionCreate: {
+            /**
+             * Cols
+             * @default 80
+             */
+            cols: number;
+            /**
+             * Cwd
+             * @description Working directory; default your home directory.
+             */
+            cwd?: string | null;
+            /**
+             * Rows
+             * @default 24
+             */
+            rows: number;
+            /**
+             * Shell
+             * @description Shell to run; default $SHELL, else bash.
+             */
+            shell?: string | null;
+        };
+        /** SessionInfo */
+        SessionInfo: {
+            /** Attached */
+            attached: boolean;
+            /** Cols */
+            cols: number;
+            /** Created At */
+            created_at: string;
+            /** Cwd */
+            cwd: string;
+            /** Exit Code */
+            exit_code: number | null;
+            /** Id */
+            id: string;
+            /** Pid */
+            pid: number;
+            /** Rows */
+            rows: number;
+            /** Scrollback Bytes */
+            scrollback_bytes: number;
+            /** Shell */
+            shell: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "exited";
+        };
+        /** StartRun */
+        StartRun: {
+            /**
+             * Auto Approve
+             * @description Skip the cost confirmation of llm steps; default: the flow's setting.
+             */
+            auto_approve?: boolean | null;
+            /** Inputs */
+            inputs?: {
+                [key: string]: string;
+            };
+        };
+        /** StorageOut */
+        StorageOut: {
+            /** Cipher */
+            cipher: string | null;
+            /** Database */
+            database: string | null;
+            /** Label */
+            label: string;
+            /** Master Key */
+            master_key: ("file" | "os-keyring") | null;
+            /** Master Key Exists */
+            master_key_exists: boolean;
+            /** Master Key Location */
+            master_key_location: string | null;
+            /** Os Keyring Backend */
+            os_keyring_backend: string;
+            /** Problem */
+            problem: string | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Storage
+             * @enum {string}
+             */
+            storage: "os-keyring" | "encrypted-db";
+        };
+        /** Suggestion */
+        Suggestion: {
+            /** Action Id */
+            action_id?: number | null;
+            /** Applicable */
+            applicable: boolean;
+            /** Change */
+            change: {
+                [key: string]: unknown;
+            };
+            /** Explanation */
+            explanation: string;
+            /** Figures */
+            figures: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "cheaper_model" | "repeated_prompt" | "long_prompt" | "failure_rate" | "max_tokens";
+            /** Monthly Savings Usd */
+            monthly_savings_usd: number;
+            /**
+             * Status
+             * @default open
+             * @enum {string}
+             */
+            status: "open" | "applied" | "dismissed";
+            /** Target */
+            target: {
+                [key: string]: unknown;
+            };
+            /** Title */
+            title: string;
+        };
+        /** SuggestionList */
+        SuggestionList: {
+            /** Since */
+            since: string;
+            /** Suggestions */
+            suggestions: components["schemas"]["Suggestion"][];
+            /** Window Days */
+            window_days: number;
+        };
+        /** Summary */
+        Summary: {
+            /**
+             * Group By
+             * @enum {string}
+             */
+            group_by: "day" | "model" | "provider" | "agent_role" | "flow_id";
+            /** Groups */
+            groups: components["schemas"]["SummaryRow"][];
+            totals: components["schemas"]["SummaryRow"];
+        };
+        /** SummaryRow */
+        SummaryRow: {
+            /** Calls */
+            calls: number;
+            /** Cost Usd */
+            cost_usd: number;
+            /** Failures */
+            failures: number;
+            /** Input Tokens */
+            input_tokens: number;
+            /** Key */
+            key: string | null;
+            /** Latency P50 Ms */
+            latency_p50_ms: number | null;
+            /** Latency P95 Ms */
+            latency_p95_ms: number | null;
+            /** Output Tokens */
+            output_tokens: number;
+            /** Timeouts */
+            timeouts: number;
+        };
+        /** TokenEstimate */
+        TokenEstimate: {
+            /** Encoding */
+            encoding: string;
+            /**
+             * Method
+             * @description exact: tiktoken-identical BPE; estimate: approximation
+             */
+            method: string;
+            /** Multiplier */
+            multiplier: number;
+            /** Tokens */
+            tokens: number;
+        };
+        /** TokenEstimateIn */
+        TokenEstimateIn: {
+            /** Model */
+            model?: string | null;
+            /** Text */
+            text: string;
+        };
+        /** ValidateRequest */
+        ValidateRequest: {
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+        };
+        /** ValidationReport */
+        ValidationReport: {
+            /** Issues */
+            issues: components["schemas"]["IssueOut"][];
+            /** Valid */
+            valid: boolean;
+        };
+        /**
+         * Variable
+         * @description A `{{name}}` placeholder the card declares; its value is shell-quoted at run time.
+         */
+        Variable: {
+            /** Default */
+            default?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Name */
+            name: string;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+        };
+        /** VendorSettings */
+        VendorSettings: {
+            /**
+             * Base Url
+             * @description None: env var, then vendor's
+             */
+            base_url?: string | null;
+            /** Default Model */
+            default_model?: string | null;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+        };
+        /**
+         * RunSummary
+         * @description A run without its output, for history lists.
+         */
+        forge_orchestrator__commands__models__RunSummary: {
+            /** Card Id */
+            card_id: number | null;
+            /** Command */
+            command: string;
+            /** Duration Ms */
+            duration_ms: number | null;
+            /** Exit Code */
+            exit_code: number | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Output Bytes */
+            output_bytes: number;
+            /** Started At */
+            started_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "interrupted";
+            /** Truncated */
+            truncated: boolean;
+        };
+        /** RunSummary */
+        forge_orchestrator__flows__models__RunSummary: {
+            /** Auto Approve */
+            auto_approve: boolean;
+            /** Created At */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Flow Id */
+            flow_id: number | null;
+            /** Flow Name */
+            flow_name: string;
+            /** Flow Version */
+            flow_version: number;
+            /** Id */
+            id: number;
+            /** Inputs */
+            inputs: {
+                [key: string]: string;
+            };
+            /** Node Counts */
+            node_counts: {
+                [key: string]: number;
+            };
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "awaiting_approval" | "succeeded" | "failed" | "cancelled" | "interrupted";
+            totals: components["schemas"]["RunTotals"];
         };
     };
     responses: never;
@@ -89,6 +2652,1339 @@ export interface operations {
             };
         };
     };
+    generate_api_architect_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Generation"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    generate_stream_api_architect_generate_stream_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revise_api_architect_revise_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviseRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Generation"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revise_stream_api_architect_revise_stream_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviseRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_budgets_api_budgets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetList"];
+                };
+            };
+        };
+    };
+    put_budgets_api_budgets_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_budget_status_api_budgets_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetStatus"];
+                };
+            };
+        };
+    };
+    list_cards_api_commands_get: {
+        parameters: {
+            query?: {
+                /** @description Text in name, command, description or tags. */
+                q?: string | null;
+                tag?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Card"][];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_card_api_commands_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Card"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    analyze_command_api_commands_analyze_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnalyzeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskVerdict"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    export_cards_api_commands_export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportBundle"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    import_cards_api_commands_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportBundle"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    start_run_api_commands_run_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStarted"];
+                };
+            };
+            /** @description No such card or run. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict: a dangerous command needs confirmation, or the run already finished. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_runs_api_commands_runs_get: {
+        parameters: {
+            query?: {
+                card_id?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["forge_orchestrator__commands__models__RunSummary"][];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_run_api_commands_runs__run_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description No such card or run. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_run_api_commands_runs__run_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description No such card or run. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict: a dangerous command needs confirmation, or the run already finished. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    run_events_api_commands_runs__run_id__events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such card or run. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_tags_api_commands_tags_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string[];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_card_api_commands__card_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                card_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Card"];
+                };
+            };
+            /** @description No such card or run. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_card_api_commands__card_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                card_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Card"];
+                };
+            };
+            /** @description No such card or run. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_card_api_commands__card_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                card_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such card or run. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_flows_api_flows_get: {
+        parameters: {
+            query?: {
+                include_archived?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_flow_api_flows_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_flow_api_flows_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowImport"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_run_api_flows_runs__run_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowRun"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_run_api_flows_runs__run_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowRun"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    run_events_api_flows_runs__run_id__events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approve_node_api_flows_runs__run_id__nodes__node_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+                node_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowRun"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reject_node_api_flows_runs__run_id__nodes__node_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+                node_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowRun"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resume_run_api_flows_runs__run_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResumeRun"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowRun"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    validate_flow_api_flows_validate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_flow_api_flows__flow_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_flow_api_flows__flow_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_flow_api_flows__flow_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    duplicate_flow_api_flows__flow_id__duplicate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_flow_api_flows__flow_id__export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowExport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_runs_api_flows__flow_id__runs_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["forge_orchestrator__flows__models__RunSummary"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    start_run_api_flows__flow_id__runs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StartRun"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_versions_api_flows__flow_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowVersion"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    restore_version_api_flows__flow_id__versions__version__restore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     health_api_health_get: {
         parameters: {
             query?: never;
@@ -105,6 +4001,1003 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    list_keys_api_keys_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyOut"][];
+                };
+            };
+        };
+    };
+    key_storage_api_keys_storage_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageOut"];
+                };
+            };
+        };
+    };
+    set_key_api_keys__name__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_key_api_keys__name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    test_stored_key_api_keys__name__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyTestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_ledger_api_ledger_get: {
+        parameters: {
+            query?: {
+                /** @description model_used, exactly */
+                model?: string | null;
+                provider?: string | null;
+                agent_role?: string | null;
+                flow_id?: string | null;
+                status?: ("SUCCESS" | "FAILED" | "TIMEOUT") | null;
+                /** @description inclusive, ISO 8601 */
+                since?: string | null;
+                /** @description exclusive, ISO 8601 */
+                until?: string | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ledger_export_api_ledger_export_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "jsonl";
+                model?: string | null;
+                provider?: string | null;
+                agent_role?: string | null;
+                flow_id?: string | null;
+                status?: ("SUCCESS" | "FAILED" | "TIMEOUT") | null;
+                /** @description inclusive, ISO 8601 (UTC if naive) */
+                since?: string | null;
+                /** @description exclusive, ISO 8601 (UTC if naive) */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ledger_reprice_api_ledger_reprice_get: {
+        parameters: {
+            query: {
+                /** @description the model to price the calls on */
+                model: string;
+                /** @description its provider */
+                target_provider?: string | null;
+                /** @description filter: model_used */
+                from_model?: string | null;
+                provider?: string | null;
+                agent_role?: string | null;
+                flow_id?: string | null;
+                status?: ("SUCCESS" | "FAILED" | "TIMEOUT") | null;
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reprice"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ledger_summary_api_ledger_summary_get: {
+        parameters: {
+            query?: {
+                group_by?: "day" | "model" | "provider" | "agent_role" | "flow_id";
+                model?: string | null;
+                provider?: string | null;
+                agent_role?: string | null;
+                flow_id?: string | null;
+                status?: ("SUCCESS" | "FAILED" | "TIMEOUT") | null;
+                /** @description inclusive, ISO 8601 (UTC if naive) */
+                since?: string | null;
+                /** @description exclusive, ISO 8601 (UTC if naive) */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Summary"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_models_api_llm_models_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelCatalog"];
+                };
+            };
+        };
+    };
+    list_optimizations_api_optimizations_get: {
+        parameters: {
+            query?: {
+                include_dismissed?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_actions_api_optimizations_actions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionList"];
+                };
+            };
+        };
+    };
+    undo_action_api_optimizations_actions__action_id__undo_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Action"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    apply_suggestion_api_optimizations__suggestion_id__apply_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suggestion_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Action"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    dismiss_suggestion_api_optimizations__suggestion_id__dismiss_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suggestion_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Action"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_prices_api_prices_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceTable"];
+                };
+            };
+        };
+    };
+    create_price_api_prices_overrides_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceOverrideInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceRow"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_price_api_prices_overrides__override_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                override_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceOverrideInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceRow"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_price_api_prices_overrides__override_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                override_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_roles_api_roles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"][];
+                };
+            };
+        };
+    };
+    create_role_api_roles_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_role_api_roles__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_role_api_roles__name__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_role_api_roles__name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_providers_api_settings_providers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvidersView"];
+                };
+            };
+        };
+    };
+    put_providers_api_settings_providers_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProvidersConfig"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvidersView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    discover_api_settings_providers_discover_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscoverIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveredModels"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    redact_text_api_terminal_redact_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedactRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedactResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_sessions_api_terminal_sessions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"][];
+                };
+            };
+        };
+    };
+    create_session_api_terminal_sessions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_session_api_terminal_sessions__session_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    close_session_api_terminal_sessions__session_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    estimate_tokens_api_tokens_estimate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenEstimateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenEstimate"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -1,0 +1,46 @@
+"""50 concurrent clients mixing reads, card creation, LLM calls, command runs and flow runs:
+zero errors and zero lost writes (row counts equal the successful requests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness import ServerProcess
+from tests.fakes.fixtures import FAKE_OPENAI_KEY
+from tests.fakes.llm_server import FakeLLMServer, Reply
+
+from .load import ARCHITECT_ANSWER, count_rows, create_flow, run_load, summary, wait_for_runs
+
+
+@pytest.fixture
+def loaded_server(tmp_path: Path, fake_llm: FakeLLMServer) -> Iterator[ServerProcess]:
+    fake_llm.default = Reply(text=ARCHITECT_ANSWER, input_tokens=50, output_tokens=30)
+    env = {"OPENAI_BASE_URL": fake_llm.openai_base_url, "OPENAI_API_KEY": FAKE_OPENAI_KEY}
+    srv = ServerProcess(data_dir=tmp_path / "data", env=env).start()
+    yield srv
+    srv.stop()
+
+
+def test_fifty_concurrent_clients_lose_nothing(loaded_server: ServerProcess) -> None:
+    base = loaded_server.base_url
+    flow_id = create_flow(base)
+    before = count_rows(loaded_server.data_dir / "forge.db")
+    result = run_load(base, clients=50, ops_per_client=8, flow_id=flow_id)
+    print("\n" + summary(result))
+    assert result.errors == [], result.errors[:5]
+    finals = wait_for_runs(base, result)
+    assert finals["unfinished"] == 0, finals
+    assert finals["command:succeeded"] == result.ok["command"], finals
+    assert finals["flow:succeeded"] == result.ok["flow"], finals
+    after = count_rows(loaded_server.data_dir / "forge.db")
+    # Every successful write is in the database, exactly once.
+    assert after["token_ledger"] - before["token_ledger"] == result.ok["architect"]
+    assert (
+        after["command_cards"] - before["command_cards"]
+        == result.ok["card"] + result.ok["architect"]
+    )
+    assert after["command_runs"] - before["command_runs"] == result.ok["command"]
+    assert after["flow_runs"] - before["flow_runs"] == result.ok["flow"]
