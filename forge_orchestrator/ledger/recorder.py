@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Engine, insert
 
 from ..db.tables import token_ledger
 from ..db.utils import utcnow
+from . import rollup
 
 Status = Literal["SUCCESS", "FAILED", "TIMEOUT"]
 CostStatus = Literal["priced", "free", "unpriced", "not_billed"]
@@ -65,9 +67,20 @@ _INSERT = insert(token_ledger)
 
 
 def record(engine: Engine, entry: LedgerEntry) -> int:
-    """Insert the row and return its id."""
+    """Insert the row, add it to the rollups in the same transaction, and return its id."""
+    row = dict(vars(entry))
     with engine.begin() as conn:
-        result = conn.execute(_INSERT, dict(vars(entry)))
+        result = conn.execute(_INSERT, row)
         key = result.inserted_primary_key
+        rollup.apply(conn, (row,))
     assert key is not None
     return int(key[0])
+
+
+def record_many(engine: Engine, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Bulk insert (imports, seeding): the rows and their rollups in one transaction."""
+    if not rows:
+        return
+    with engine.begin() as conn:
+        conn.execute(_INSERT, list(rows))
+        rollup.apply(conn, rows)

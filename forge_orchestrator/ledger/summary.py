@@ -1,14 +1,16 @@
-"""Ledger summaries: totals and per-group figures with exact latency percentiles, all in SQL."""
+"""Ledger summaries: totals and per-group figures, exact for small selections, rollups for big."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Engine, Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, case, func, literal, select
 
 from ..db.tables import token_ledger
+from .latency_hist import percentile
 from .queries import LedgerFilters, apply_filters
+from .summary_rollup import FILTER_COLUMNS, Acc, add_histograms, add_sums, choose_view, plan
 
 GroupBy = Literal["day", "model", "provider", "agent_role", "flow_id"]
 L = token_ledger.c
@@ -30,6 +32,13 @@ class Summary(BaseModel):
     group_by: GroupBy
     totals: SummaryRow
     groups: list[SummaryRow]
+    # "approximate": p50/p95 come from the latency histograms, within ERROR_BOUND of exact.
+    percentiles: Literal["exact", "approximate"] = "exact"
+
+
+# Up to this many selected calls the exact window-function pass is cheap enough; above it the
+# rollups answer in time independent of the ledger's size.
+EXACT_MAX_ROWS = 10_000
 
 
 def group_key(group_by: GroupBy) -> ColumnElement[Any]:
@@ -101,16 +110,69 @@ def _row(key: Any, m: Any) -> SummaryRow:
     )
 
 
-def summarize(engine: Engine, filters: LedgerFilters, group_by: GroupBy) -> Summary:
-    """Totals plus one row per group, ordered by cost (days chronologically)."""
-    with engine.connect() as conn:
-        groups = [_row(m.k, m) for m in conn.execute(_summary_select(filters, group_key(group_by)))]
-        # The same statement with one constant group gives the overall figures.
-        total = conn.execute(_summary_select(filters, None)).first()
+def _exact(conn: Connection, filters: LedgerFilters, group_by: GroupBy) -> Summary:
+    groups = [_row(m.k, m) for m in conn.execute(_summary_select(filters, group_key(group_by)))]
+    # The same statement with one constant group gives the overall figures.
+    total = conn.execute(_summary_select(filters, None)).first()
     assert total is not None  # an aggregate without GROUP BY always returns one row
-    totals = _row(None, total)
+    return Summary(group_by=group_by, totals=_row(None, total), groups=groups)
+
+
+def _from_acc(key: str | None, acc: Acc) -> SummaryRow:
+    n = sum(acc.hist.values())
+    return SummaryRow(
+        key=key,
+        calls=acc.calls,
+        input_tokens=acc.input_tokens,
+        output_tokens=acc.output_tokens,
+        cost_usd=round(acc.cost_usd, 10),
+        failures=acc.failures,
+        timeouts=acc.timeouts,
+        latency_p50_ms=percentile(acc.hist, n, 50),
+        latency_p95_ms=percentile(acc.hist, n, 95),
+    )
+
+
+def _approximate(
+    conn: Connection, filters: LedgerFilters, group_by: GroupBy, exact_max_rows: int
+) -> Summary | None:
+    """The rollup answer, or None when so few calls match that the exact pass is cheap."""
+    view = choose_view(filters, group_by)
+    pieces = plan(filters.since, filters.until, by_day=group_by == "day")
+    groups = add_sums(conn, filters, group_by, view, pieces)
+    total = Acc()
+    for acc in groups.values():
+        total.add(acc)
+    if total.calls <= exact_max_rows:
+        return None
+    add_histograms(conn, filters, group_by, view, pieces, groups)
+    for acc in groups.values():
+        total.hist.update(acc.hist)
+    return Summary(
+        group_by=group_by,
+        totals=_from_acc(None, total),
+        groups=[_from_acc(k, acc) for k, acc in groups.items() if acc.calls],
+        percentiles="approximate",
+    )
+
+
+def summarize(
+    engine: Engine,
+    filters: LedgerFilters,
+    group_by: GroupBy,
+    *,
+    exact_max_rows: int = EXACT_MAX_ROWS,
+) -> Summary:
+    """Totals plus one row per group, ordered by cost (days chronologically)."""
+    # An empty-string filter matches only "" in the ledger, but NULL too in the rollups.
+    blank = any(getattr(filters, f) == "" for f in FILTER_COLUMNS)
+    with engine.connect() as conn:
+        summary = None if blank else _approximate(conn, filters, group_by, exact_max_rows)
+        if summary is None:
+            summary = _exact(conn, filters, group_by)
+    groups = summary.groups
     if group_by == "day":
         groups.sort(key=lambda g: g.key or "")
     else:
         groups.sort(key=lambda g: (-g.cost_usd, -g.calls, g.key or ""))
-    return Summary(group_by=group_by, totals=totals, groups=groups)
+    return summary

@@ -9,6 +9,7 @@ from .core import app_settings
 from .flows import flow_node_runs, flow_runs, flow_versions, forge_flows
 from .ledger import agent_roles, price_overrides, token_ledger
 from .ledger_indexes import ix_token_ledger_ts_cover  # noqa: F401 - attaches analytics indexes
+from .ledger_rollup import ledger_latency_hist, ledger_rollup
 from .secrets import user_secrets
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "flow_runs",
     "flow_versions",
     "forge_flows",
+    "ledger_latency_hist",
+    "ledger_rollup",
     "metadata",
     "optimization_actions",
     "price_overrides",

@@ -53,7 +53,12 @@ export interface Summary {
   group_by: GroupBy;
   totals: SummaryRow;
   groups: SummaryRow[];
+  /** "approximate": p50/p95 read from latency histograms, within 2.5 % of the exact values. */
+  percentiles: "exact" | "approximate";
 }
+
+/** Shown before latency percentiles that come from the histograms. */
+export const APPROX_TITLE = "Approximate: read from latency histograms, within 2.5 % of the exact value";
 
 export interface RepriceRow {
   provider: string;

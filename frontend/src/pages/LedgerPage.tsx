@@ -1,7 +1,7 @@
 // The token ledger: totals, charts, calls, budgets, optimizer suggestions and what-if repricing.
 
 import { useMemo, useState } from "react";
-import { exportUrl, tokens, usd, type LedgerFilters } from "../api/ledger";
+import { APPROX_TITLE, exportUrl, tokens, usd, type LedgerFilters } from "../api/ledger";
 import { BudgetsPanel } from "../components/ledger/BudgetsPanel";
 import LedgerCharts from "../components/ledger/LedgerCharts";
 import { EMPTY_FILTERS, LedgerFiltersBar, toFilters, type FilterState } from "../components/ledger/LedgerFiltersBar";
@@ -82,6 +82,11 @@ export default function LedgerPage() {
             <div className="card stat">
               <span className="small muted">Latency p50 / p95</span>
               <strong>
+                {byModel.data?.percentiles === "approximate" && (
+                  <span title={APPROX_TITLE} aria-label={APPROX_TITLE}>
+                    ≈{" "}
+                  </span>
+                )}
                 {t.latency_p50_ms ?? "—"} / {t.latency_p95_ms ?? "—"} ms
               </strong>
             </div>

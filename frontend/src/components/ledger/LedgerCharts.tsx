@@ -13,7 +13,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { getSummary, usd, type LedgerFilters, type Summary } from "../../api/ledger";
+import { APPROX_TITLE, getSummary, usd, type LedgerFilters, type Summary } from "../../api/ledger";
 import { useSummary } from "../../hooks/useLedger";
 import { Spinner } from "../Elapsed";
 import { ErrorNote } from "../ErrorNote";
@@ -95,7 +95,14 @@ function Latency({ filters }: { filters: LedgerFilters }) {
   const data = (q.data?.groups ?? []).map((g) => ({ day: g.key, p50: g.latency_p50_ms, p95: g.latency_p95_ms }));
   return (
     <section className="card ledger-chart" aria-label="Latency per day">
-      <h3>Latency p50 / p95</h3>
+      <h3>
+        Latency p50 / p95
+        {q.data?.percentiles === "approximate" && (
+          <span className="muted" title={APPROX_TITLE} aria-label={APPROX_TITLE}>
+            {" "}≈
+          </span>
+        )}
+      </h3>
       {data.length === 0 ? (
         <p className="muted">No calls in this period.</p>
       ) : (

@@ -1,0 +1,177 @@
+"""Keeps ledger_rollup and ledger_latency_hist in step with token_ledger, at write time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Insert,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..db.engine import write_tx
+from ..db.tables import ledger_latency_hist, ledger_rollup, token_ledger
+from .latency_hist import bucket_of, bucket_sql
+
+DIMENSIONS = ("provider", "model_used", "agent_role", "flow_id", "status")
+# Each view keeps some ledger columns and sums over the rest. A summary reads the smallest
+# view that holds its group and filter columns: the one-dimension views stay small however
+# many flows, roles and models there are, and "all" answers any combination of filters.
+# Status rides along in each (three values, mostly SUCCESS) so a status filter stays cheap.
+VIEWS: dict[str, tuple[str, ...]] = {
+    "time": (),
+    "status": ("status",),
+    "provider": ("provider", "status"),
+    "model": ("provider", "model_used", "status"),  # a model has one provider: no extra rows
+    "agent_role": ("agent_role", "status"),
+    "flow_id": ("flow_id", "status"),
+    "all": DIMENSIONS,
+}
+GRAINS = ("day", "month")
+KEY = ("dims", "grain", "bucket_start", *DIMENSIONS)
+SUMS = (
+    "calls",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "unpriced_calls",
+    "failures",
+    "timeouts",
+)
+L = token_ledger.c
+
+
+def bucket_start(grain: str, ts: datetime) -> datetime:
+    """The UTC day or month a timestamp belongs to."""
+    return datetime(ts.year, ts.month, 1 if grain == "month" else ts.day)
+
+
+def rollup_rows(
+    rows: Iterable[Mapping[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rollup and histogram increments for some ledger rows, merged per key."""
+    sums: dict[tuple[Any, ...], list[Any]] = {}
+    hist: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        cost = row.get("total_cost_usd")
+        status = row["status"]
+        add = (
+            1,
+            row.get("input_tokens") or 0,
+            row.get("output_tokens") or 0,
+            cost or 0.0,
+            int(cost is None),
+            int(status == "FAILED"),
+            int(status == "TIMEOUT"),
+        )
+        bucket = bucket_of(row.get("latency_ms") or 0)
+        values = {d: row.get(d) or "" for d in DIMENSIONS}
+        for grain in GRAINS:
+            start = bucket_start(grain, row["timestamp"])
+            for name, dims in VIEWS.items():
+                key = (name, grain, start, *(values[d] if d in dims else "" for d in DIMENSIONS))
+                acc = sums.get(key)
+                if acc is None:
+                    sums[key] = list(add)
+                else:
+                    for i, v in enumerate(add):
+                        acc[i] += v
+                hist[(*key, bucket)] = hist.get((*key, bucket), 0) + 1
+    return (
+        [dict(zip((*KEY, *SUMS), (*k, *v), strict=True)) for k, v in sums.items()],
+        [dict(zip((*KEY, "bucket", "calls"), (*k, n), strict=True)) for k, n in hist.items()],
+    )
+
+
+_UPSERTS: dict[str, tuple[Insert, Insert]] = {}
+
+
+def _upserts(dialect: str) -> tuple[Insert, Insert]:
+    # Built once per dialect and reused, so SQLAlchemy compiles each statement only once.
+    if dialect not in _UPSERTS:
+        r: sqlite.Insert | postgresql.Insert
+        h: sqlite.Insert | postgresql.Insert
+        if dialect == "postgresql":
+            r, h = postgresql.insert(ledger_rollup), postgresql.insert(ledger_latency_hist)
+        else:
+            r, h = sqlite.insert(ledger_rollup), sqlite.insert(ledger_latency_hist)
+        _UPSERTS[dialect] = (
+            r.on_conflict_do_update(
+                index_elements=list(KEY),
+                set_={c: ledger_rollup.c[c] + r.excluded[c] for c in SUMS},
+            ),
+            h.on_conflict_do_update(
+                index_elements=[*KEY, "bucket"],
+                set_={"calls": ledger_latency_hist.c.calls + h.excluded.calls},
+            ),
+        )
+    return _UPSERTS[dialect]
+
+
+def apply(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Add ledger rows to the rollups; call it in the transaction that inserts them."""
+    sums, hist = rollup_rows(rows)
+    upsert_sums, upsert_hist = _upserts(conn.dialect.name)
+    conn.execute(upsert_sums, sums)
+    conn.execute(upsert_hist, hist)
+
+
+def _bucket_start_sql(conn: Connection, grain: str) -> ColumnElement[Any]:
+    # Inline literals, not bound parameters: PostgreSQL only matches a SELECT expression to
+    # its GROUP BY twin when both render identically.
+    if conn.dialect.name == "postgresql":
+        return func.date_trunc(literal_column(f"'{grain}'"), L.timestamp)
+    # SQLAlchemy's own SQLite DateTime text, so range comparisons with bound values hold.
+    fmt = "%Y-%m-01 00:00:00.000000" if grain == "month" else "%Y-%m-%d 00:00:00.000000"
+    return func.strftime(literal_column(f"'{fmt}'"), L.timestamp)
+
+
+def backfill(conn: Connection) -> None:
+    """Build both rollups from token_ledger in SQL (INSERT … SELECT … GROUP BY); tables empty."""
+    failed = case((L.status == "FAILED", 1), else_=0)
+    timed_out = case((L.status == "TIMEOUT", 1), else_=0)
+    for grain in GRAINS:
+        start = _bucket_start_sql(conn, grain)
+        for name, dims in VIEWS.items():
+            kept = {d: func.coalesce(L[d], literal_column("''")) for d in dims}
+            keys = [
+                literal(name).label("dims"),
+                literal(grain).label("grain"),
+                start.label("bucket_start"),
+                *(kept[d].label(d) if d in kept else literal("").label(d) for d in DIMENSIONS),
+            ]
+            group = [start, *kept.values()]
+            sums = select(
+                *keys,
+                func.count(),
+                func.coalesce(func.sum(L.input_tokens), 0),
+                func.coalesce(func.sum(L.output_tokens), 0),
+                func.coalesce(func.sum(L.total_cost_usd), 0.0),
+                func.count() - func.count(L.total_cost_usd),
+                func.coalesce(func.sum(failed), 0),
+                func.coalesce(func.sum(timed_out), 0),
+            ).group_by(*group)
+            conn.execute(insert(ledger_rollup).from_select([*KEY, *SUMS], sums))
+            bucket = bucket_sql(L.latency_ms)
+            hist = select(*keys, bucket.label("bucket"), func.count()).group_by(*group, bucket)
+            conn.execute(insert(ledger_latency_hist).from_select([*KEY, "bucket", "calls"], hist))
+
+
+def rebuild(engine: Engine) -> None:
+    """Recompute the rollups from scratch: call after bulk-loading token_ledger directly."""
+    with write_tx(engine) as conn:
+        conn.execute(delete(ledger_latency_hist))
+        conn.execute(delete(ledger_rollup))
+        backfill(conn)
