@@ -7,7 +7,41 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape, documented so clients (and schema checks) know every status."""
+
+    error: ErrorInfo
+
+
+# Documented on every API route: any of them can meet these (auth, bad input, missing records,
+# provider trouble for the routes that reach an LLM). Routes add their own, more specific text.
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": text}
+    for code, text in {
+        400: "Malformed request body.",
+        401: "Missing or invalid access token.",
+        402: "A hard budget would be exceeded.",
+        403: "Refused: foreign Host or cross-site request.",
+        404: "No such record or route.",
+        409: "Conflict with the current state (stale version, confirmation needed, finished run).",
+        413: "Request body too large.",
+        422: "Invalid input.",
+        424: "A provider or secret this needs is not configured.",
+        502: "The LLM provider failed or could not be reached.",
+        504: "The LLM provider timed out.",
+    }.items()
+}
 
 
 class AppError(Exception):
@@ -100,7 +134,9 @@ _HTTP_CODES = {
 }
 
 
-def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+def _validation_details(
+    exc: RequestValidationError | PydanticValidationError,
+) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
         # Input values are dropped: they may hold secrets and can be huge.
@@ -126,6 +162,19 @@ def install_error_handlers(app: FastAPI) -> None:
         where = ".".join(str(p) for p in first["loc"] if p != "body") or "request"
         return error_response(422, "validation_failed", f"{where}: {first['msg']}", details)
 
+    async def on_model_validation(_: Request, exc: Exception) -> JSONResponse:
+        # Domain code that merges user input into a model (a partial update, say) validates
+        # again; a failure there is still the user's input, so it is a 422, never a 500.
+        assert isinstance(exc, PydanticValidationError)
+        details = _validation_details(exc)
+        first = details[0] if details else {"loc": [], "msg": "invalid value"}
+        where = ".".join(str(p) for p in first["loc"]) or "request"
+        return error_response(422, "validation_failed", f"{where}: {first['msg']}", details)
+
+    async def on_overflow(_: Request, exc: Exception) -> JSONResponse:
+        # Only an integer too large for the database gets here (an id like 10**30).
+        return error_response(422, "validation_failed", "A number in the request is out of range.")
+
     async def on_http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         code = _HTTP_CODES.get(exc.status_code, "error")
@@ -137,5 +186,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(PydanticValidationError, on_model_validation)
+    app.add_exception_handler(OverflowError, on_overflow)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)

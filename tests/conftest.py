@@ -12,7 +12,15 @@ from fastapi.testclient import TestClient
 from forge_orchestrator.app import create_app
 from forge_orchestrator.settings import Settings
 
-pytest_plugins = ["tests.fakes.fixtures"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.e2e.fixtures"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Anything that drives the real browser is an e2e test (`-m "not e2e"` skips them all).
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+
 
 TOKEN = "test-token-0123456789abcdef0123456789abcdef"
 BASE_URL = "http://127.0.0.1:8080"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ..errors import NotFound
+from ..errors import COMMON_ERRORS, NotFound
 from . import (
     architect,
     budgets,
@@ -24,7 +24,7 @@ from . import (
 
 
 def build_api_router() -> APIRouter:
-    router = APIRouter()
+    router = APIRouter(responses=COMMON_ERRORS)
     for module in (
         command_runs,
         commands,

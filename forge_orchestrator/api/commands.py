@@ -5,25 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from ..commands import cards
 from ..commands.models import Card, CardCreate, CardUpdate, ExportBundle, ImportResult
-
-
-class ErrorInfo(BaseModel):
-    code: str
-    message: str
-    details: Any = None
-
-
-class ErrorResponse(BaseModel):
-    """The one error shape, documented so clients (and schema checks) know every status."""
-
-    error: ErrorInfo
-
+from ..errors import ErrorResponse
 
 _WHY = {
     404: "No such card or run.",

@@ -47,7 +47,19 @@ async def ledger_summary(request: Request, filters: Filters, group_by: GroupBy =
     return await run_in_threadpool(summarize, request.app.state.engine, filters, group_by)
 
 
-@router.get("/ledger/export")
+@router.get(
+    "/ledger/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The selected rows, oldest first, streamed.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 async def ledger_export(
     request: Request, filters: Filters, format: ExportFormat = "csv"
 ) -> StreamingResponse:

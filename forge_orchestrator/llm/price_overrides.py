@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from ..db.engine import write_tx
 from ..db.tables import price_overrides
-from ..db.utils import utcnow
+from ..db.utils import UtcDateTime, utcnow
 from ..errors import NotFound
 from .pricing import Price, PriceBook, PriceSource, bundled_table
 
@@ -54,8 +54,8 @@ class PriceRow(BaseModel):
     output_per_mtok: float
     cached_input_per_mtok: float | None
     cache_write_per_mtok: float | None
-    effective_from: datetime | None
-    effective_until: datetime | None
+    effective_from: UtcDateTime | None
+    effective_until: UtcDateTime | None
     status: str
     notes: str
     in_effect: bool = Field(description="the price a call to this model made now would use")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -10,7 +9,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from ..db.engine import write_tx
 from ..db.tables import agent_roles
-from ..db.utils import utcnow
+from ..db.utils import UtcDateTime, utcnow
 from ..errors import Conflict, NotFound
 
 ROLE_NAME = r"^[a-z][a-z0-9_-]{0,99}$"
@@ -75,8 +74,8 @@ class Role(BaseModel):
     default_model: str | None
     builtin: bool
     customized: bool = Field(description="a built-in whose prompt the user has edited")
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: UtcDateTime | None
+    updated_at: UtcDateTime | None
 
 
 def _builtin(name: str) -> Role:

@@ -2,7 +2,7 @@
 
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { Suspense, useMemo, useState } from "react";
-import { BrowserRouter, NavLink, Route, Routes } from "react-router-dom";
+import { BrowserRouter, Link, NavLink, Route, Routes } from "react-router-dom";
 import { api, ApiError } from "./api/client";
 import { Spinner } from "./components/Elapsed";
 import { ToastProvider, useToast } from "./components/Toasts";
@@ -79,9 +79,9 @@ function Shell() {
         </NavLink>
       </header>
       <nav className={`sidebar ${navOpen ? "open" : ""}`} aria-label="Main" onClick={() => setNavOpen(false)}>
-        <NavLink to="/" end className="brand desktop-only">
+        <Link to="/" className="brand desktop-only">
           ⚒ Forge
-        </NavLink>
+        </Link>
         <NavLink to="/" end>
           Home
         </NavLink>

@@ -1,4 +1,4 @@
-"""Browser fixtures: Playwright driving Debian's Chromium against a real server process."""
+"""Browser fixtures (a pytest plugin): Playwright driving Debian's Chromium against a real server."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from .harness import CHROMIUM, CHROMIUM_ARGS, ServerProcess
 
-pytestmark = pytest.mark.e2e
 
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module scope, not session: Playwright's sync API keeps an event loop running in the main
+    # thread while it is open, which would break later tests that call asyncio.run().
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (Debian package `chromium`)")
     with sync_playwright() as pw:

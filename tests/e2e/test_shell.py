@@ -28,7 +28,8 @@ def test_navigation_reaches_every_listed_screen(page: Page) -> None:
         if label in ("Home", "⚒ Forge"):
             continue
         nav.get_by_role("link", name=label, exact=True).click()
-        expect(page.locator("main h1").first).to_be_visible()
+        # Screens are lazy chunks; a loaded machine can take a while to fetch and parse them.
+        expect(page.locator("main h1").first).to_be_visible(timeout=30_000)
         expect(page.get_by_role("heading", name="Not found")).to_have_count(0)
 
 

@@ -131,3 +131,25 @@ def test_method_not_allowed_is_in_shape(client: TestClient) -> None:
     res = client.delete("/api/health")
     assert res.status_code in (404, 405)
     assert_error_shape(res.json())
+
+
+def test_ids_too_large_for_the_database_are_422_not_500(client: TestClient) -> None:
+    # Found by schemathesis: SQLite raised OverflowError on a 25-digit id.
+    huge = 10**24
+    for method, path in [
+        ("get", f"/api/commands/{huge}"),
+        ("get", f"/api/flows/runs/{huge}"),
+        ("post", f"/api/flows/runs/{huge}/nodes/x/reject"),
+    ]:
+        res = getattr(client, method)(path)
+        assert res.status_code == 422, (path, res.status_code, res.text)
+        assert_error_shape(res.json(), "validation_failed")
+
+
+def test_a_partial_update_with_invalid_nulls_is_422_not_500(client: TestClient) -> None:
+    # Found by schemathesis: null for a non-nullable field failed validation inside the domain.
+    card = client.post("/api/commands", json={"name": "x", "command": "echo hi"}).json()
+    res = client.put(f"/api/commands/{card['id']}", json={"shell": None, "variables": None})
+    assert res.status_code == 422
+    assert_error_shape(res.json(), "validation_failed")
+    assert client.get(f"/api/commands/{card['id']}").json()["shell"] == "bash"  # nothing lost

@@ -14,14 +14,36 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.harness import TOKEN, ServerProcess
+from tests.fakes.llm_server import FakeLLMServer, Reply
 
-EXCLUDED = r"^/api/(commands/run|flows/\{flow_id\}/runs|flows/runs/.*/resume|terminal/sessions)$"
-MAX_EXAMPLES = int(os.environ.get("FORGE_FUZZ_EXAMPLES", "12"))
+from .load import ARCHITECT_ANSWER
+
+# Provider URL settings are excluded too: fuzzed base URLs would make the server reach out to
+# arbitrary hosts. Every provider the server knows points at the loopback fake instead.
+EXCLUDED = (
+    r"^/api/(commands/run|flows/\{flow_id\}/runs|flows/runs/.*/resume|terminal/sessions"
+    r"|settings/providers.*)$"
+)
 
 
-def test_schemathesis_finds_no_server_errors_or_schema_violations(tmp_path: Path) -> None:
-    server = ServerProcess(data_dir=tmp_path / "data").start()
+@pytest.mark.parametrize(
+    "max_examples",
+    [pytest.param(int(os.environ.get("FORGE_FUZZ_EXAMPLES", "12")), id="bounded"),
+     pytest.param(200, id="soak", marks=pytest.mark.soak)],
+)  # fmt: skip
+def test_schemathesis_finds_no_server_errors_or_schema_violations(
+    tmp_path: Path, max_examples: int, fake_llm: FakeLLMServer
+) -> None:
+    # The fake answers like a well-behaved model, so 5xx can only come from Forge itself.
+    fake_llm.default = Reply(text=ARCHITECT_ANSWER)
+    env = {
+        "OPENAI_BASE_URL": fake_llm.openai_base_url,
+        "ANTHROPIC_BASE_URL": fake_llm.anthropic_base_url,
+    }
+    server = ServerProcess(data_dir=tmp_path / "data", env=env).start()
     report = tmp_path / "report.json"
     try:
         proc = subprocess.run(
@@ -30,7 +52,7 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(tmp_path: Path
                 "--header", f"Authorization: Bearer {TOKEN}",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
                 "--exclude-path-regex", EXCLUDED,
-                "--max-examples", str(MAX_EXAMPLES),
+                "--max-examples", str(max_examples),
                 "--seed", "20261124",
                 "--phases", "examples,coverage,fuzzing",
                 "--workers", "2",

@@ -24,11 +24,17 @@ def loaded_server(tmp_path: Path, fake_llm: FakeLLMServer) -> Iterator[ServerPro
     srv.stop()
 
 
-def test_fifty_concurrent_clients_lose_nothing(loaded_server: ServerProcess) -> None:
+@pytest.mark.parametrize(
+    "ops_per_client",
+    [pytest.param(8, id="bounded"), pytest.param(60, id="soak", marks=pytest.mark.soak)],
+)
+def test_fifty_concurrent_clients_lose_nothing(
+    loaded_server: ServerProcess, ops_per_client: int
+) -> None:
     base = loaded_server.base_url
     flow_id = create_flow(base)
     before = count_rows(loaded_server.data_dir / "forge.db")
-    result = run_load(base, clients=50, ops_per_client=8, flow_id=flow_id)
+    result = run_load(base, clients=50, ops_per_client=ops_per_client, flow_id=flow_id)
     print("\n" + summary(result))
     assert result.errors == [], result.errors[:5]
     finals = wait_for_runs(base, result)

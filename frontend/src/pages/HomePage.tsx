@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { api } from "../api/client";
+import { useModelCatalog } from "../hooks/useArchitect";
 import { screens } from "../screens";
 
 interface AppInfo {
@@ -13,6 +14,8 @@ interface AppInfo {
 
 export default function HomePage() {
   const info = useQuery({ queryKey: ["app-info"], queryFn: () => api<AppInfo>("/app/info") });
+  const catalog = useModelCatalog();
+  const ready = (catalog.data?.providers ?? []).filter((p) => p.enabled && p.configured);
   return (
     <div className="page welcome">
       <h1>Welcome to Forge Orchestrator</h1>
@@ -20,7 +23,23 @@ export default function HomePage() {
         A local command center for working with LLMs: turn a request into a shell command, keep a deck of
         commands, build flows that mix shell and LLM steps, and see exactly what every call cost.
       </p>
-      <section className="card">
+      {ready.length > 0 && (
+        <section className="card">
+          <h2>Providers ready</h2>
+          <p>
+            {ready.map((p) => (
+              <span key={p.name} className="badge ok provider-badge">
+                ✓ {p.label}
+              </span>
+            ))}
+          </p>
+          <p className="muted small">
+            Start in the <Link to="/architect">Architect</Link>, or add more providers and local servers in{" "}
+            <Link to="/settings">Settings</Link>.
+          </p>
+        </section>
+      )}
+      <section className="card" hidden={ready.length > 0}>
         <h2>Add a provider first</h2>
         <ol>
           <li>
