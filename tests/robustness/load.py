@@ -80,12 +80,19 @@ def create_flow(base_url: str) -> int:
 
 
 def run_load(
-    base_url: str, *, clients: int, ops_per_client: int, flow_id: int, seed: int = 7
+    base_url: str,
+    *,
+    clients: int,
+    ops_per_client: int,
+    flow_id: int,
+    seed: int = 7,
+    mix: dict[str, int] | None = None,
 ) -> LoadResult:
     result = LoadResult()
     lock = threading.Lock()
-    kinds = list(WEIGHTS)
-    weights = [WEIGHTS[k] for k in kinds]
+    mix = mix or WEIGHTS
+    kinds = list(mix)
+    weights = [mix[k] for k in kinds]
 
     def one_client(n: int) -> None:
         rng = random.Random(seed + n)

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..types import LLMRequest, Usage
+
+# A paginated model list is cut off here: enough for any real server, bounded for a broken one.
+MAX_MODELS = 1000
+
+
+async def collect_model_ids(models: AsyncIterable[Any]) -> list[str]:
+    """Sorted ids from an SDK's auto-paginating model list, at most MAX_MODELS of them."""
+    out: list[str] = []
+    async for m in models:
+        out.append(str(m.id))
+        if len(out) >= MAX_MODELS:
+            break
+    return sorted(out)
+
 
 JSON_INSTRUCTION = (
     "Respond with one valid JSON object and nothing else: no prose, no Markdown code fences."

@@ -10,9 +10,7 @@ from anthropic.types import Message, MessageDeltaUsage, RawMessageStreamEvent
 from anthropic.types import Usage as AnthropicUsage
 
 from ..types import LLMRequest, Usage
-from . import JSON_INSTRUCTION, RawResult, StreamState, Timeouts
-
-MAX_MODELS = 1000
+from . import JSON_INSTRUCTION, RawResult, StreamState, Timeouts, collect_model_ids
 
 
 def _timeout(t: Timeouts) -> anthropic.Timeout:
@@ -105,12 +103,7 @@ class AnthropicMessages:
         return AnthropicStream(stream)
 
     async def list_models(self, timeouts: Timeouts) -> list[str]:
-        out: list[str] = []
-        async for m in self.client.models.list(timeout=_timeout(timeouts)):
-            out.append(m.id)
-            if len(out) >= MAX_MODELS:
-                break
-        return sorted(out)
+        return await collect_model_ids(self.client.models.list(timeout=_timeout(timeouts)))
 
     async def aclose(self) -> None:
         await self.client.close()

@@ -10,9 +10,7 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.completion_usage import CompletionUsage
 
 from ..types import LLMRequest, Usage
-from . import RawResult, StreamState, Timeouts
-
-MAX_MODELS = 1000
+from . import RawResult, StreamState, Timeouts, collect_model_ids
 
 
 def _timeout(t: Timeouts) -> openai.Timeout:
@@ -107,12 +105,7 @@ class OpenAIChat:
         return OpenAIChatStream(stream)
 
     async def list_models(self, timeouts: Timeouts) -> list[str]:
-        out: list[str] = []
-        async for m in self.client.models.list(timeout=_timeout(timeouts)):
-            out.append(m.id)
-            if len(out) >= MAX_MODELS:
-                break
-        return sorted(out)
+        return await collect_model_ids(self.client.models.list(timeout=_timeout(timeouts)))
 
     async def aclose(self) -> None:
         await self.client.close()
