@@ -35,7 +35,14 @@ async def update_role(request: Request, name: str, body: RoleInput) -> Role:
     return await run_in_threadpool(roles.update_role, request.app.state.engine, name, body)
 
 
-@router.delete("/roles/{name}", response_model=None)
+@router.delete(
+    "/roles/{name}",
+    response_model=None,
+    responses={
+        200: {"model": Role, "description": "An edited built-in role, restored to its default."},
+        204: {"description": "The custom role was deleted."},
+    },
+)
 async def delete_role(request: Request, name: str) -> Role | Response:
     """204 for a custom role; 200 with the restored default for an edited built-in."""
     restored = await run_in_threadpool(roles.delete_role, request.app.state.engine, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -200,7 +201,21 @@ def test_a_connection_reset_is_retried_then_reported_once(
     assert len(rows) == 2 and rows[0]["status"] == "FAILED"
 
 
-def test_kill9_during_master_key_rotation_keeps_every_secret_readable(tmp_path: Path) -> None:
+@pytest.fixture
+def no_os_keyring() -> Iterator[dict[str, str]]:
+    """No OS keyring in this process or in the CLI it starts, as on CI; same on every machine."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
+    yield {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    keyring.set_keyring(previous)
+
+
+def test_kill9_during_master_key_rotation_keeps_every_secret_readable(
+    tmp_path: Path, no_os_keyring: dict[str, str]
+) -> None:
     import os
     import signal
     import subprocess
@@ -223,6 +238,7 @@ def test_kill9_during_master_key_rotation_keeps_every_secret_readable(tmp_path: 
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORGE_")}
     env["FORGE_KEYRING"] = "encrypted"
+    env.update(no_os_keyring)
     cmd = [
         sys.executable,
         "-m",
@@ -234,7 +250,8 @@ def test_kill9_during_master_key_rotation_keeps_every_secret_readable(tmp_path: 
     ]
     # One full rotation measures how long the command takes on this machine ...
     started = time.monotonic()
-    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    first = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stdout + first.stderr
     full = time.monotonic() - started
     # ... then kill it at points spread over its life: start-up, re-encryption, key promotion.
     for fraction in (0.5, 0.7, 0.8, 0.88, 0.94, 0.98):
