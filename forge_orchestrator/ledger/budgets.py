@@ -107,6 +107,13 @@ class BudgetGuard:
         self.engine = engine
         self.holder = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
+    def applies(self, *, provider: str, flow_id: str | None) -> bool:
+        # A plain read: a budget created right after it is checked only misses calls that
+        # were already under way, like any call in flight when a budget is set.
+        with self.engine.connect() as conn:
+            stmt = select(B.id).where(applicable(provider, flow_id)).limit(1)
+            return conn.execute(stmt).first() is not None
+
     def reserve(self, *, provider: str, flow_id: str | None, amount_usd: float) -> object:
         amount = max(0.0, float(amount_usd or 0.0))
         now = utcnow()

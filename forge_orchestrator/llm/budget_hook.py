@@ -8,6 +8,11 @@ from typing import Protocol
 class BudgetHook(Protocol):
     """Sync methods; the gateway calls them in a worker thread around every provider call."""
 
+    def applies(self, *, provider: str, flow_id: str | None) -> bool:
+        """Whether any budget covers this call: a cheap read, so calls without budgets never
+        take the database's write lock or pay for a cost estimate."""
+        ...
+
     def reserve(self, *, provider: str, flow_id: str | None, amount_usd: float) -> object:
         """Hold ``amount_usd`` (the worst-case estimate) or raise ``BudgetExceeded``."""
         ...

@@ -67,7 +67,7 @@ class CallRun:
     def _resolve_and_reserve(self, cfg: ProvidersConfig, secrets: KeyStore | None) -> Target:
         target = resolve(cfg, self.req.provider, self.req.model, secrets)
         hook = self.gw.budget_hook
-        if hook is not None:
+        if hook is not None and hook.applies(provider=target.provider, flow_id=self.entry.flow_id):
             amount = self.gw.estimate_cost(self.req) or 0.0
             self.reservation = hook.reserve(
                 provider=target.provider, flow_id=self.entry.flow_id, amount_usd=amount

@@ -29,6 +29,9 @@ class RecordingBudget:
         self.reserved: list[tuple[str, str | None, float]] = []
         self.settled: list[tuple[object, float | None]] = []
 
+    def applies(self, *, provider: str, flow_id: str | None) -> bool:
+        return self.limit >= 0
+
     def reserve(self, *, provider: str, flow_id: str | None, amount_usd: float) -> object:
         if amount_usd > self.limit:
             raise BudgetExceeded(f"The flow budget has ${self.limit:.2f} left.")
@@ -51,6 +54,16 @@ async def test_budget_reserves_the_worst_case_and_settles_the_actual_cost(
     result = await gateway.complete(r, CallContext(flow_id="flow-7"))
     assert hook.reserved == [("openai", "flow-7", estimate)]
     assert hook.settled == [(1, result.cost_usd)]
+
+
+async def test_calls_no_budget_covers_reserve_nothing(
+    gateway: Gateway, engine: Engine, fake_llm_env: FakeLLMServer
+) -> None:
+    hook = RecordingBudget(limit=-1.0)  # applies() is False: no budget covers the call
+    gateway.set_budget_hook(hook)
+    result = await gateway.complete(req("openai", "gpt-6.2-sol"))
+    assert result.text and hook.reserved == [] and hook.settled == []
+    assert len(ledger_rows(engine)) == 1
 
 
 async def test_budget_refusal_is_recorded_and_nothing_is_sent(
