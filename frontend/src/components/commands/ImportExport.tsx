@@ -1,15 +1,14 @@
 // Export the deck as a JSON file, and import such a file (all cards or none).
 
-import { useRef } from "react";
 import { exportCards } from "../../api/commands";
 import { useImportCards } from "../../hooks/useCommands";
 import { errorMessage } from "../ErrorNote";
+import { ImportFileButton } from "../ImportFileButton";
 import { useToast } from "../Toasts";
 
 export function ImportExport() {
   const toast = useToast();
   const importer = useImportCards();
-  const fileRef = useRef<HTMLInputElement>(null);
 
   const doExport = async () => {
     try {
@@ -44,21 +43,9 @@ export function ImportExport() {
   return (
     <>
       <button onClick={() => void doExport()}>Export</button>
-      <button onClick={() => fileRef.current?.click()} disabled={importer.isPending}>
+      <ImportFileButton fileLabel="Import cards file" disabled={importer.isPending} onFile={(f) => void doImport(f)}>
         {importer.isPending ? "Importing…" : "Import"}
-      </button>
-      <input
-        ref={fileRef}
-        type="file"
-        accept="application/json,.json"
-        hidden
-        aria-label="Import cards file"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = "";
-          if (file) void doImport(file);
-        }}
-      />
+      </ImportFileButton>
     </>
   );
 }

@@ -1,6 +1,6 @@
 // All flows: status, last run, step count; create, import, duplicate, archive and delete.
 
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import * as api from "../../api/flows";
 import type { Flow } from "../../api/flows";
@@ -8,6 +8,7 @@ import { useFlowList, useFlowMutation } from "../../hooks/useFlows";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { Spinner } from "../Elapsed";
 import { ErrorNote } from "../ErrorNote";
+import { ImportFileButton } from "../ImportFileButton";
 import { useToast } from "../Toasts";
 import { formatWhen } from "./describe";
 
@@ -46,7 +47,6 @@ export function FlowList() {
   const [archived, setArchived] = useState(false);
   const [creating, setCreating] = useState(false);
   const [toDelete, setToDelete] = useState<Flow | null>(null);
-  const fileRef = useRef<HTMLInputElement>(null);
   const flows = useFlowList(archived);
   const duplicate = useFlowMutation((id: number) => api.duplicateFlow(id));
   const setStatus = useFlowMutation((a: { flow: Flow; status: api.FlowStatus }) =>
@@ -80,21 +80,9 @@ export function FlowList() {
             <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} />
             <span>Show archived</span>
           </label>
-          <button onClick={() => fileRef.current?.click()} disabled={importer.isPending}>
+          <ImportFileButton fileLabel="Flow file to import" disabled={importer.isPending} onFile={(f) => void onImport(f)}>
             {importer.isPending && <Spinner label="Importing" />} Import…
-          </button>
-          <input
-            ref={fileRef}
-            type="file"
-            accept="application/json,.json"
-            hidden
-            aria-label="Flow file to import"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = "";
-              if (f) void onImport(f);
-            }}
-          />
+          </ImportFileButton>
           <button className="primary" onClick={() => setCreating(true)}>
             New flow
           </button>
