@@ -95,6 +95,9 @@ def applicable(provider: str, flow_id: str | None) -> ColumnElement[bool]:
     )
 
 
+_ANY_BUDGET = select(B.id).limit(1)
+
+
 class BudgetGuard:
     """The gateway's budget hook. Sync: the gateway calls it from a worker thread.
 
@@ -109,8 +112,11 @@ class BudgetGuard:
 
     def applies(self, *, provider: str, flow_id: str | None) -> bool:
         # A plain read: a budget created right after it is checked only misses calls that
-        # were already under way, like any call in flight when a budget is set.
+        # were already under way, like any call in flight when a budget is set. Most users
+        # have no budgets, so a constant (compiled once) "any at all?" query goes first.
         with self.engine.connect() as conn:
+            if conn.execute(_ANY_BUDGET).first() is None:
+                return False
             stmt = select(B.id).where(applicable(provider, flow_id)).limit(1)
             return conn.execute(stmt).first() is not None
 
