@@ -44,7 +44,11 @@ build: frontend-deps
 
 ## chromium: Debian's Chromium for the browser tests (no browser downloads exist here)
 chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if [ -n "$$FORGE_CHROMIUM" ] && [ -x "$$FORGE_CHROMIUM" ]; then exit 0; fi; \
+	if ! command -v chromium >/dev/null 2>&1; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "No chromium and no apt-get: set FORGE_CHROMIUM to a Chromium or Chrome binary"; exit 1; \
+	  fi; \
 	  echo "Installing Debian's chromium for browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
