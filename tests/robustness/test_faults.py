@@ -71,11 +71,12 @@ def test_kill9_during_a_burst_of_ledger_writes_loses_no_committed_row(
     assert len(acknowledged) >= 40
 
     db = server.data_dir / "forge.db"
+    # Inspect the file as the crash left it, before anything opens it again.
+    assert integrity(db) == "ok"
+    missing = set(acknowledged) - ledger_ids(db)
+    assert not missing, f"acknowledged ledger rows lost after kill -9: {sorted(missing)[:10]}"
     restarted = ServerProcess(data_dir=server.data_dir, env=env).start()
     try:
-        assert integrity(db) == "ok"
-        missing = set(acknowledged) - ledger_ids(db)
-        assert not missing, f"acknowledged ledger rows lost after kill -9: {sorted(missing)[:10]}"
         with restarted.client() as c:
             assert c.get("/api/ledger", params={"limit": 5}).status_code == 200
     finally:
@@ -122,9 +123,9 @@ def test_kill9_during_a_flow_run_leaves_it_interrupted_and_resumable(tmp_path: P
             time.sleep(0.05)
         assert nodes == {"first": "succeeded", "slow": "running"}
     server.kill9()
+    assert integrity(server.data_dir / "forge.db") == "ok"
     restarted = ServerProcess(data_dir=server.data_dir).start()
     try:
-        assert integrity(server.data_dir / "forge.db") == "ok"
         with restarted.client() as c:
             run = c.get(f"/api/flows/runs/{run_id}").json()
             assert run["status"] == "interrupted"
