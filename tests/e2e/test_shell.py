@@ -21,6 +21,8 @@ def test_token_url_signs_in_and_shows_the_welcome(page: Page, server: ServerProc
 
 def test_navigation_reaches_every_listed_screen(page: Page) -> None:
     nav = page.get_by_role("navigation", name="Main")
+    # .all() does not wait: let the shell finish its auth check and render the navigation first.
+    expect(nav.get_by_role("link", name="Settings")).to_be_visible()
     links = nav.get_by_role("link").all()
     labels = [link.inner_text().strip() for link in links]
     assert "Home" in labels
