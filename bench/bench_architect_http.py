@@ -8,7 +8,6 @@ alternate (baseline, app, baseline, ...) so drift hits both equally. Target: <= 
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
@@ -23,25 +22,13 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import ServerProcess  # noqa: E402
 from tests.fakes.llm_server import FakeLLMServer, Reply  # noqa: E402
+from tests.robustness.load import ARCHITECT_ANSWER as ANSWER  # noqa: E402
 
 WARMUP = 20
 RUNS = int(os.environ.get("BENCH_RUNS", "300"))
 TARGET_P50_MS = 5.0
 KEY = "sk-bench-0123456789abcdefBENCH"
 MODEL = "gpt-6.2-sol"
-ANSWER = json.dumps(
-    {
-        "name": "Largest files",
-        "command": "du -ah . | sort -rh | head -n 10",
-        "description": "The ten biggest entries below here.",
-        "explanation": [
-            {"part": "du -ah .", "meaning": "size of every entry"},
-            {"part": "sort -rh", "meaning": "biggest first"},
-            {"part": "head -n 10", "meaning": "first ten"},
-        ],
-        "assumptions": ["GNU coreutils"],
-    }
-)
 PROMPT = "show the ten largest files here"
 
 

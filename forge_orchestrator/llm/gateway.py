@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
@@ -24,6 +24,8 @@ from .retry import GaveUp, RetryPolicy, classify, run_with_retries
 from .targets import KeyStore, Target, choose, resolve, target_with_key
 from .tokens import count_messages
 from .types import CallContext, LLMRequest, LLMResult, StreamDone, StreamEvent, TextDelta, Usage
+
+T = TypeVar("T")
 
 MAX_CACHED_CLIENTS = 32
 
@@ -102,24 +104,24 @@ class Gateway:
         for client in clients:
             await client.aclose()
 
-    # ---- calls -------------------------------------------------------------------------------
-    async def complete(self, req: LLMRequest, ctx: CallContext | None = None) -> LLMResult:
-        call = CallRun(self, req, ctx or CallContext(), streamed=False)
-        target = await call.prepare()
-        client = self._client(target)
-        timeouts = self.timeouts(req)
+    async def _attempt(self, call: CallRun, target: Target, send: Callable[[], Awaitable[T]]) -> T:
+        """``send`` under the retry policy; a final failure or a cancellation is recorded once."""
         try:
-            raw = await run_with_retries(
-                self.retry,
-                call.attempts,
-                target.label,
-                lambda: client.complete(req, target.model, timeouts),
-            )
+            return await run_with_retries(self.retry, call.attempts, target.label, send)
         except GaveUp as gave_up:
             raise await call.fail(gave_up.failure) from None
         except asyncio.CancelledError:
             call.cancelled()
             raise
+
+    # ---- calls -------------------------------------------------------------------------------
+    async def complete(self, req: LLMRequest, ctx: CallContext | None = None) -> LLMResult:
+        call = CallRun(self, req, ctx or CallContext(), streamed=False)
+        target = await call.prepare()
+        client, timeouts = self._client(target), self.timeouts(req)
+        raw = await self._attempt(
+            call, target, lambda: client.complete(req, target.model, timeouts)
+        )
         return await call.succeed(raw.text, raw.model, raw.usage, raw.request_id)
 
     async def stream(
@@ -128,20 +130,10 @@ class Gateway:
         """TextDelta events as text arrives, then one StreamDone with the recorded result."""
         call = CallRun(self, req, ctx or CallContext(), streamed=True)
         target = await call.prepare()
-        client = self._client(target)
-        timeouts = self.timeouts(req)
-        try:
-            opened: OpenStream = await run_with_retries(
-                self.retry,
-                call.attempts,
-                target.label,
-                lambda: client.open_stream(req, target.model, timeouts),
-            )
-        except GaveUp as gave_up:
-            raise await call.fail(gave_up.failure) from None
-        except asyncio.CancelledError:
-            call.cancelled()
-            raise
+        client, timeouts = self._client(target), self.timeouts(req)
+        opened: OpenStream = await self._attempt(
+            call, target, lambda: client.open_stream(req, target.model, timeouts)
+        )
         state = opened.state
         try:
             async for text in opened.texts():
