@@ -31,7 +31,8 @@ def seed(server: ServerProcess) -> None:
                     model_used=model,
                     prompt_hash=f"{i:064x}",
                     status="TIMEOUT" if i == 4 else "SUCCESS",
-                    timestamp=now - timedelta(minutes=10 * (i + 1)),
+                    # Seconds apart, not minutes: "today's spend" must hold them even just after midnight UTC.
+                    timestamp=now - timedelta(seconds=i + 1),
                     agent_role="architect" if i < 3 else "planner",
                     input_tokens=1000 + i,
                     output_tokens=100 + i,
