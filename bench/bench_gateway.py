@@ -150,6 +150,10 @@ async def main(calls: int) -> None:
     )
     print("target: added p50 <= 1 ms (baseline = the same SDK call without the gateway)")
     print(
+        f"ledger writes: {gw.db.on_loop} on the event loop (SQLite lock free), "
+        f"{gw.db.in_thread} handed to a worker thread"
+    )
+    print(
         f"machine load average while measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
     )
     await gw.aclose()

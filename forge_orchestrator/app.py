@@ -13,6 +13,7 @@ from . import __version__
 from .api import build_api_router
 from .components import components
 from .db.engine import make_engine
+from .db.loop_db import LoopDB
 from .db.migrate import upgrade
 from .errors import install_error_handlers
 from .security import AccessGuard, SecurityMiddleware, load_or_create_token
@@ -31,12 +32,15 @@ def create_app(settings: Settings) -> FastAPI:
         engine = make_engine(settings.resolved_database_url)
         await run_in_threadpool(upgrade, engine)
         app.state.engine = engine
+        # Short writes (ledger rows, cards) go through it: see db/loop_db.py.
+        app.state.loop_db = LoopDB(engine)
         try:
             async with AsyncExitStack() as stack:
                 for component in components():
                     await stack.enter_async_context(component(app))
                 yield
         finally:
+            app.state.loop_db.close()
             engine.dispose()
 
     app = FastAPI(

@@ -30,16 +30,16 @@ def _gateway(request: Request) -> service.Gateway:
 @router.post("/generate", status_code=201, response_model=Generation)
 async def generate(body: GenerateRequest, request: Request) -> Generation:
     """Ask the model for one command; it is stored as a command card (source "architect")."""
-    call = await service.prepare_generate(request.app.state.engine, body)
-    return await service.run(_gateway(request), request.app.state.engine, call)
+    call = await service.prepare_generate(request.app.state.loop_db, body)
+    return await service.run(_gateway(request), request.app.state.loop_db, call)
 
 
 @router.post("/revise", status_code=201, response_model=Generation)
 async def revise(body: ReviseRequest, request: Request) -> Generation:
     """Revise a card with feedback. The revision is stored as a NEW card (its own provenance);
     with `replace: true` the original card is deleted once the revision is stored."""
-    call = await service.prepare_revise(request.app.state.engine, body)
-    return await service.run(_gateway(request), request.app.state.engine, call)
+    call = await service.prepare_revise(request.app.state.loop_db, body)
+    return await service.run(_gateway(request), request.app.state.loop_db, call)
 
 
 def _sse(item: TextDelta | Generation) -> ServerSentEvent:
@@ -49,7 +49,7 @@ def _sse(item: TextDelta | Generation) -> ServerSentEvent:
 
 
 async def _event_stream(call: service.Call, request: Request) -> EventSourceResponse:
-    events = service.run_stream(_gateway(request), request.app.state.engine, call)
+    events = service.run_stream(_gateway(request), request.app.state.loop_db, call)
     # The first event is awaited here so failures before any output get a real HTTP status.
     first = await anext(events)
 
@@ -69,11 +69,11 @@ async def _event_stream(call: service.Call, request: Request) -> EventSourceResp
 
 @router.post("/generate/stream", response_class=EventSourceResponse, description=STREAM_DOC)
 async def generate_stream(body: GenerateRequest, request: Request) -> EventSourceResponse:
-    call = await service.prepare_generate(request.app.state.engine, body)
+    call = await service.prepare_generate(request.app.state.loop_db, body)
     return await _event_stream(call, request)
 
 
 @router.post("/revise/stream", response_class=EventSourceResponse, description=STREAM_DOC)
 async def revise_stream(body: ReviseRequest, request: Request) -> EventSourceResponse:
-    call = await service.prepare_revise(request.app.state.engine, body)
+    call = await service.prepare_revise(request.app.state.loop_db, body)
     return await _event_stream(call, request)

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from typing import Any, Protocol, get_args
 
 from pydantic import ValidationError
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from ..commands import cards
 from ..commands.models import Card, CardCreate
 from ..commands.models import Shell as RunnableShell
+from ..db.loop_db import LoopDB
 from ..errors import ProviderError
 from ..keyring.redact import redact
-from ..llm.roles import get_role
+from ..llm.roles import find_role
 from ..llm.types import CallContext, ChatMessage, LLMRequest, LLMResult, StreamDone, TextDelta
 from . import prompts
 from .models import GenerateRequest, Generation, GenerationUsage, ReviseRequest, Revision
@@ -26,6 +26,7 @@ from .parse import ParsedAnswer, UnparseableAnswer, parse_answer
 AGENT_ROLE = "architect"
 MAX_TOKENS = 1200
 EXCERPT_CHARS = 600
+INLINE_COMMAND_CHARS = 300
 _OS_NAMES = {"Darwin": "macOS", "Linux": "Linux", "Windows": "Windows"}
 
 
@@ -55,24 +56,19 @@ def server_os() -> str:
     return _OS_NAMES.get(system, system or "Linux")
 
 
-def _persona(engine: Engine) -> str | None:
-    """The architect role's system prompt from the registry (editable by the user)."""
-    role = get_role(engine, AGENT_ROLE)
-    return role.system_prompt if role is not None else None
+async def _system(db: LoopDB, shell: str, os_name: str) -> str:
+    # The persona is the architect role's system prompt (editable in Settings → Roles).
+    role = await find_role(db, AGENT_ROLE)
+    return prompts.system_prompt(role.system_prompt if role else None, shell, os_name)
 
 
-async def _system(engine: Engine, shell: str, os_name: str) -> str:
-    persona = await run_in_threadpool(_persona, engine)
-    return prompts.system_prompt(persona, shell, os_name)
-
-
-async def prepare_generate(engine: Engine, req: GenerateRequest) -> Call:
+async def prepare_generate(db: LoopDB, req: GenerateRequest) -> Call:
     os_name = (req.os or "").strip() or server_os()
     text = prompts.user_message(req.prompt, shell=req.shell, os_name=os_name, cwd=req.cwd)
     llm_req = LLMRequest(
         provider=req.provider or None,
         model=req.model or None,
-        system=await _system(engine, req.shell, os_name),
+        system=await _system(db, req.shell, os_name),
         messages=[ChatMessage(role="user", content=text)],
         max_tokens=MAX_TOKENS,
         json_mode=True,
@@ -84,8 +80,8 @@ def _meta(card: Card) -> dict[str, Any]:
     return card.explanation if isinstance(card.explanation, dict) else {}
 
 
-async def prepare_revise(engine: Engine, req: ReviseRequest) -> Call:
-    card = await run_in_threadpool(cards.get_card, engine, req.card_id)
+async def prepare_revise(db: LoopDB, req: ReviseRequest) -> Call:
+    card = await run_in_threadpool(cards.get_card, db.engine, req.card_id)
     meta = _meta(card)
     shell = meta.get("shell") if meta.get("shell") in prompts.SHELLS else card.shell
     shell = shell if shell in prompts.SHELLS else "bash"
@@ -101,7 +97,7 @@ async def prepare_revise(engine: Engine, req: ReviseRequest) -> Call:
     llm_req = LLMRequest(
         provider=req.provider or card.provider,
         model=req.model or card.model,
-        system=await _system(engine, shell, os_name),
+        system=await _system(db, shell, os_name),
         messages=[
             ChatMessage(
                 role="user",
@@ -168,7 +164,17 @@ def _card_data(call: Call, answer: ParsedAnswer, result: LLMResult) -> CardCreat
     )
 
 
-async def _store(engine: Engine, call: Call, result: LLMResult) -> Generation:
+async def _save_card(db: LoopDB, data: CardCreate) -> Card:
+    # The risk analysis parses the command: inline for a short one (well under a millisecond),
+    # in a worker thread for a long one. The insert itself goes through the LoopDB.
+    if len(data.command) <= INLINE_COMMAND_CHARS:
+        values = cards.card_values(data)
+    else:
+        values = await run_in_threadpool(cards.card_values, data)
+    return await db.write(lambda conn: cards.insert_card(conn, values))
+
+
+async def _store(db: LoopDB, call: Call, result: LLMResult) -> Generation:
     answer = _parse(result)
     try:
         data = _card_data(call, answer, result)
@@ -178,9 +184,9 @@ async def _store(engine: Engine, call: Call, result: LLMResult) -> Generation:
             f"The answer could not be stored as a command card: {exc.errors()[0]['msg']}",
             details={"ledger_id": result.ledger_id},
         ) from None
-    card = await run_in_threadpool(cards.create_card, engine, data)
+    card = await _save_card(db, data)
     if call.revision is not None and call.revision.previous_deleted:
-        await run_in_threadpool(cards.delete_card, engine, call.revision.previous_card_id)
+        await run_in_threadpool(cards.delete_card, db.engine, call.revision.previous_card_id)
     return Generation(
         card=card,
         explanation=answer.explanation,
@@ -212,7 +218,7 @@ def _rejects_json_mode(exc: ProviderError, req: LLMRequest) -> bool:
     return req.json_mode and "response_format" in exc.message and exc.status_code == 502
 
 
-async def run(gateway: Gateway, engine: Engine, call: Call) -> Generation:
+async def run(gateway: Gateway, db: LoopDB, call: Call) -> Generation:
     try:
         result = await gateway.complete(call.request, _context())
     except ProviderError as exc:
@@ -220,11 +226,11 @@ async def run(gateway: Gateway, engine: Engine, call: Call) -> Generation:
             raise
         plain = call.request.model_copy(update={"json_mode": False})
         result = await gateway.complete(plain, _context())
-    return await _store(engine, call, result)
+    return await _store(db, call, result)
 
 
 async def run_stream(
-    gateway: Gateway, engine: Engine, call: Call
+    gateway: Gateway, db: LoopDB, call: Call
 ) -> AsyncGenerator[TextDelta | Generation, None]:
     """Text deltas as the model writes, then the stored Generation."""
     request, started = call.request, False
@@ -236,7 +242,7 @@ async def run_stream(
                     if isinstance(event, TextDelta):
                         yield event
                     else:
-                        yield await _store(engine, call, event.result)
+                        yield await _store(db, call, event.result)
                         return
         except ProviderError as exc:
             if started or not _rejects_json_mode(exc, request):

@@ -81,14 +81,29 @@ def _derived(command: str, variables: Iterable[Variable]) -> dict[str, Any]:
     }
 
 
-def _insert(conn: Connection, data: CardCreate) -> int:
+def card_values(data: CardCreate) -> dict[str, Any]:
+    """The row for a new card: its fields plus what the command implies (risk, variables).
+
+    Pure computation (the risk analysis parses the command), kept out of the write transaction.
+    """
     now = utcnow()
     values = data.model_dump(exclude={"variables"})
     values.update(_derived(data.command, data.variables), created_at=now, updated_at=now)
-    result = conn.execute(insert(command_cards).values(**values))
-    key = result.inserted_primary_key
+    return values
+
+
+_INSERT_CARD = insert(command_cards)
+
+
+def insert_card(conn: Connection, values: dict[str, Any]) -> Card:
+    """Store a row made by :func:`card_values`; the card is built from it (no runs yet)."""
+    key = conn.execute(_INSERT_CARD, values).inserted_primary_key
     assert key is not None
-    return int(key[0])
+    return _to_card({**values, "id": int(key[0])}, None)
+
+
+def _insert(conn: Connection, data: CardCreate) -> int:
+    return insert_card(conn, card_values(data)).id
 
 
 def _fetch(conn: Connection, card_id: int) -> Card:
@@ -101,9 +116,9 @@ def _fetch(conn: Connection, card_id: int) -> Card:
 
 def create_card(engine: Engine, data: CardCreate) -> Card:
     """Store a new card (risk and undeclared placeholders are derived from the command)."""
+    values = card_values(data)
     with write_tx(engine) as conn:
-        card_id = _insert(conn, data)
-        return _fetch(conn, card_id)
+        return insert_card(conn, values)
 
 
 def get_card(engine: Engine, card_id: int) -> Card:

@@ -9,14 +9,21 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, future=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if not parsed.database or parsed.database == ":memory:":
+        # One shared connection, or every checkout would see its own empty database.
+        engine = create_engine(
+            url, future=True, connect_args={"check_same_thread": False}, poolclass=StaticPool
+        )
+        _sqlite_events(engine, busy_timeout_ms=30000, autocheckpoint=True)
+        return engine
+    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         future=True,
@@ -24,16 +31,38 @@ def make_engine(url: str) -> Engine:
         pool_size=8,
         max_overflow=16,
     )
+    _sqlite_events(engine, busy_timeout_ms=30000, autocheckpoint=True)
+    return engine
 
+
+def make_nowait_engine(url: str) -> Engine:
+    """One SQLite connection that never waits: busy_timeout 0 and no automatic checkpoints.
+
+    For :class:`~forge_orchestrator.db.loop_db.LoopDB`, which runs short statements on the event
+    loop and hands anything that would wait to a worker thread instead.
+    """
+    engine = create_engine(
+        url,
+        future=True,
+        connect_args={"check_same_thread": False, "timeout": 0},
+        poolclass=StaticPool,
+    )
+    _sqlite_events(engine, busy_timeout_ms=0, autocheckpoint=False)
+    return engine
+
+
+def _sqlite_events(engine: Engine, *, busy_timeout_ms: int, autocheckpoint: bool) -> None:
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         # NORMAL is durable across application crashes in WAL mode; only power loss can drop
         # the last transactions, which is the usual trade for a desktop tool.
         cur.execute("PRAGMA synchronous=NORMAL")
+        if not autocheckpoint:
+            cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite would defer it).
         dbapi_conn.isolation_level = None
@@ -42,10 +71,10 @@ def make_engine(url: str) -> Engine:
     def _begin(conn: Connection) -> None:
         # Read-modify-write transactions ask for IMMEDIATE so they take the write lock up
         # front and queue on busy_timeout instead of failing to upgrade a read snapshot.
-        immediate = conn.get_execution_options().get("immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
+        options = conn.get_execution_options()
+        if options.get("statement_reads", False):
+            return  # no transaction: each (read) statement stands alone, as SQLite autocommits
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("immediate", False) else "BEGIN")
 
 
 @contextmanager

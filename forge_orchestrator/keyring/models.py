@@ -32,6 +32,12 @@ def clean_value(value: str) -> str:
         raise ValidationFailed(f"The value is longer than {MAX_VALUE_CHARS} characters.")
     if any(ch in value for ch in "\r\n\x00"):
         raise ValidationFailed("The value contains a line break or NUL character.")
+    if not all("!" <= ch <= "~" for ch in value):
+        # Keys travel in an HTTP header (Authorization, x-api-key), which carries ASCII only;
+        # a key with a space, an accent or a smart quote was mangled by a copy and paste.
+        raise ValidationFailed(
+            "The value contains a space or a character outside visible ASCII; API keys do not."
+        )
     return value
 
 

@@ -47,6 +47,17 @@ class SecretStore:
             self._cache.clear()
             self._all = None
 
+    def peek(self, name: str) -> tuple[bool, str | None]:
+        """(True, value) when the answer is in memory and fresh; (False, None) when finding it
+        needs the backend (a database read, or the OS keyring over D-Bus). Never blocks."""
+        if not NAME_RE.fullmatch(name):
+            return True, None
+        with self._lock:
+            hit = self._cache.get(name)
+        if hit is not None and time.monotonic() - hit[0] < CACHE_TTL_S:
+            return True, hit[1]
+        return False, None
+
     def get(self, name: str) -> str | None:
         # A name that could never have been stored is simply absent (callers pass
         # configured names such as a server's api_key_name).

@@ -110,15 +110,14 @@ class BudgetGuard:
         self.engine = engine
         self.holder = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
-    def applies(self, *, provider: str, flow_id: str | None) -> bool:
+    def applies(self, conn: Connection, *, provider: str, flow_id: str | None) -> bool:
         # A plain read: a budget created right after it is checked only misses calls that
         # were already under way, like any call in flight when a budget is set. Most users
         # have no budgets, so a constant (compiled once) "any at all?" query goes first.
-        with self.engine.connect() as conn:
-            if conn.execute(_ANY_BUDGET).first() is None:
-                return False
-            stmt = select(B.id).where(applicable(provider, flow_id)).limit(1)
-            return conn.execute(stmt).first() is not None
+        if conn.execute(_ANY_BUDGET).first() is None:
+            return False
+        stmt = select(B.id).where(applicable(provider, flow_id)).limit(1)
+        return conn.execute(stmt).first() is not None
 
     def reserve(self, *, provider: str, flow_id: str | None, amount_usd: float) -> object:
         amount = max(0.0, float(amount_usd or 0.0))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Connection, Engine, insert
 
+from ..db.prepared import Prepared
 from ..db.tables import token_ledger
 from ..db.utils import utcnow
 from . import rollup
@@ -61,20 +62,27 @@ class LedgerEntry:
     node_id: str | None = None
 
 
-# One prebuilt statement with the values as parameters: SQLAlchemy compiles it once, where
-# .values(**row) would rebuild and re-key a 30-column statement on every call.
-_INSERT = insert(token_ledger)
+_FIELDS = tuple(f.name for f in fields(LedgerEntry))
+# Compiled once per dialect and run through the DB-API cursor: this runs on every LLM call.
+_INSERT = Prepared(insert(token_ledger).returning(token_ledger.c.id), _FIELDS)
+
+
+def record_in(conn: Connection, entry: LedgerEntry) -> int:
+    """Insert the row and add it to the rollups, in the caller's transaction; returns its id."""
+    row = vars(entry)
+    cursor = _INSERT.execute(conn, row)
+    try:
+        ledger_id = int(cursor.fetchone()[0])
+    finally:
+        cursor.close()
+    rollup.apply(conn, (row,))
+    return ledger_id
 
 
 def record(engine: Engine, entry: LedgerEntry) -> int:
     """Insert the row, add it to the rollups in the same transaction, and return its id."""
-    row = dict(vars(entry))
     with engine.begin() as conn:
-        result = conn.execute(_INSERT, row)
-        key = result.inserted_primary_key
-        rollup.apply(conn, (row,))
-    assert key is not None
-    return int(key[0])
+        return record_in(conn, entry)
 
 
 def record_many(engine: Engine, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -82,5 +90,5 @@ def record_many(engine: Engine, rows: Sequence[Mapping[str, Any]]) -> None:
     if not rows:
         return
     with engine.begin() as conn:
-        conn.execute(_INSERT, list(rows))
+        conn.execute(insert(token_ledger), list(rows))
         rollup.apply(conn, rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Insert,
+    Table,
     case,
     delete,
     func,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db.engine import write_tx
+from ..db.prepared import Prepared
 from ..db.tables import ledger_latency_hist, ledger_rollup, token_ledger
 from .latency_hist import bucket_of, bucket_sql
 
@@ -95,26 +97,24 @@ def rollup_rows(
     )
 
 
-_UPSERTS: dict[str, tuple[Insert, Insert]] = {}
+def _upsert(dialect: str, table: Table, key: Sequence[str], add: Sequence[str]) -> Insert:
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return stmt.on_conflict_do_update(
+        index_elements=list(key), set_={c: table.c[c] + stmt.excluded[c] for c in add}
+    )
 
 
-def _upserts(dialect: str) -> tuple[Insert, Insert]:
-    # Built once per dialect and reused, so SQLAlchemy compiles each statement only once.
+_UPSERTS: dict[str, tuple[Prepared, Prepared]] = {}
+
+
+def _upserts(dialect: str) -> tuple[Prepared, Prepared]:
+    # Built once per dialect; executed through the cursor: this runs on every LLM call.
     if dialect not in _UPSERTS:
-        r: sqlite.Insert | postgresql.Insert
-        h: sqlite.Insert | postgresql.Insert
-        if dialect == "postgresql":
-            r, h = postgresql.insert(ledger_rollup), postgresql.insert(ledger_latency_hist)
-        else:
-            r, h = sqlite.insert(ledger_rollup), sqlite.insert(ledger_latency_hist)
+        hist_key = (*KEY, "bucket")
         _UPSERTS[dialect] = (
-            r.on_conflict_do_update(
-                index_elements=list(KEY),
-                set_={c: ledger_rollup.c[c] + r.excluded[c] for c in SUMS},
-            ),
-            h.on_conflict_do_update(
-                index_elements=[*KEY, "bucket"],
-                set_={"calls": ledger_latency_hist.c.calls + h.excluded.calls},
+            Prepared(_upsert(dialect, ledger_rollup, KEY, SUMS), (*KEY, *SUMS)),
+            Prepared(
+                _upsert(dialect, ledger_latency_hist, hist_key, ("calls",)), (*hist_key, "calls")
             ),
         )
     return _UPSERTS[dialect]
@@ -124,8 +124,8 @@ def apply(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
     """Add ledger rows to the rollups; call it in the transaction that inserts them."""
     sums, hist = rollup_rows(rows)
     upsert_sums, upsert_hist = _upserts(conn.dialect.name)
-    conn.execute(upsert_sums, sums)
-    conn.execute(upsert_hist, hist)
+    upsert_sums.execute_many(conn, sums)
+    upsert_hist.execute_many(conn, hist)
 
 
 def _bucket_start_sql(conn: Connection, grain: str) -> ColumnElement[Any]:

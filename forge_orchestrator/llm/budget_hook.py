@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from sqlalchemy import Connection
+
 
 class BudgetHook(Protocol):
-    """Sync methods; the gateway calls them in a worker thread around every provider call."""
+    """Sync methods, called around every provider call.
 
-    def applies(self, *, provider: str, flow_id: str | None) -> bool:
+    ``applies`` is a read of a few rows through the connection it is given (the gateway runs
+    it on the event loop when the database need not wait); ``reserve`` and ``settle`` write
+    and run in a worker thread.
+    """
+
+    def applies(self, conn: Connection, *, provider: str, flow_id: str | None) -> bool:
         """Whether any budget covers this call: a cheap read, so calls without budgets never
         take the database's write lock or pay for a cost estimate."""
         ...

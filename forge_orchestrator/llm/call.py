@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Connection
+
 from ..errors import AppError, ProviderError, ProviderTimeout
-from ..ledger.recorder import LedgerEntry, Status, record
+from ..ledger.recorder import LedgerEntry, Status, record, record_in
 from .accounting import apply_usage, estimate_usage, new_entry
+from .budget_hook import BudgetHook
 from .provider_settings import ProvidersConfig
 from .retry import Attempts, Failure
-from .targets import KeyStore, Target, choose, resolve
+from .targets import KeyStore, MemoryOnlyKeys, NotCached, Target, choose, resolve
 from .types import CallContext, LLMRequest, LLMResult, Usage, UsageSource
 
 if TYPE_CHECKING:
@@ -41,21 +45,27 @@ class CallRun:
 
     # ---- before the provider call ---------------------------------------------------------
     async def prepare(self) -> Target:
-        """Resolve the destination and reserve budget; a refusal is recorded and re-raised."""
-        gw, req = self.gw, self.req
+        """Resolve the destination and reserve budget; a refusal is recorded and re-raised.
+
+        Usually all on the event loop: the provider settings and keys come from memory and the
+        budget check is a read of a few rows. A key that must be read from its store, and a
+        budget reservation (a cost estimate and a write), go to a worker thread.
+        """
+        gw = self.gw
         try:
-            cfg = gw.providers.get()
-            secrets = gw.secrets()
-            # Name the provider and model on the row even when the key is what's missing.
+            cfg, secrets = gw.providers.get(), gw.secrets()
             try:
-                provider, model = choose(cfg, req.provider, req.model, secrets)
-                self.entry.provider, self.entry.model_used = provider, model
-            except AppError:
-                pass
-            # One worker-thread hop for everything that may block: key lookup, the tokenizer
-            # behind the estimate, and the budget hook.
-            target = await asyncio.to_thread(self._resolve_and_reserve, cfg, secrets)
+                target = self._resolve(cfg, MemoryOnlyKeys(secrets) if secrets else None)
+            except NotCached:
+                target = await asyncio.to_thread(self._resolve, cfg, secrets)
             self.target = target
+            hook = gw.budget_hook
+            if hook is not None:
+                flow_id = self.entry.flow_id
+                if await gw.db.read(
+                    lambda conn: hook.applies(conn, provider=target.provider, flow_id=flow_id)
+                ):
+                    await asyncio.to_thread(self._reserve, hook, target)
         except AppError as exc:
             await self._write_failed("FAILED", exc.message)
             raise
@@ -64,16 +74,21 @@ class CallRun:
             raise
         return target
 
-    def _resolve_and_reserve(self, cfg: ProvidersConfig, secrets: KeyStore | None) -> Target:
-        target = resolve(cfg, self.req.provider, self.req.model, secrets)
-        hook = self.gw.budget_hook
-        if hook is not None and hook.applies(provider=target.provider, flow_id=self.entry.flow_id):
-            amount = self.gw.estimate_cost(self.req) or 0.0
-            self.reservation = hook.reserve(
-                provider=target.provider, flow_id=self.entry.flow_id, amount_usd=amount
+    def _resolve(self, cfg: ProvidersConfig, secrets: KeyStore | None) -> Target:
+        req = self.req
+        # Name the provider and model on the row even when the key is what's missing.
+        with contextlib.suppress(AppError):
+            self.entry.provider, self.entry.model_used = choose(
+                cfg, req.provider, req.model, secrets
             )
-            self.reserved = True
-        return target
+        return resolve(cfg, req.provider, req.model, secrets)
+
+    def _reserve(self, hook: BudgetHook, target: Target) -> None:
+        amount = self.gw.estimate_cost(self.req) or 0.0
+        self.reservation = hook.reserve(
+            provider=target.provider, flow_id=self.entry.flow_id, amount_usd=amount
+        )
+        self.reserved = True
 
     def mark_first_token(self) -> None:
         if self.ttft_ms is None:
@@ -141,6 +156,8 @@ class CallRun:
             self._estimate_partial(partial)
         self._finish("FAILED", CANCELLED)
         self.recorded = True
+        if not self.reserved and self.gw.db.try_write(self._record_in)[0]:
+            return
         record(self.gw.engine, self.entry)
         if self.reserved and self.gw.budget_hook is not None:
             self.gw.budget_hook.settle(self.reservation, self.entry.total_cost_usd or 0.0)
@@ -183,9 +200,14 @@ class CallRun:
     async def _write(self) -> int:
         if self.entry.error_message is None:
             self._finish(self.entry.status, None)
-        # Flag first: once the thread starts, the row lands even if this task is cancelled.
+        # Flag first: once the write starts, the row lands even if this task is cancelled.
         self.recorded = True
-        return await asyncio.to_thread(self._record_and_settle)
+        if self.reserved:
+            return await asyncio.to_thread(self._record_and_settle)
+        return await self.gw.db.write(self._record_in)
+
+    def _record_in(self, conn: Connection) -> int:
+        return record_in(conn, self.entry)
 
     def _record_and_settle(self) -> int:
         # One thread hop for both: the row is written before the reservation is released, so

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from ..db.loop_db import LoopDB
 from ..settings import Settings
 from .gateway import Gateway
 from .price_overrides import load_overrides
@@ -19,7 +20,10 @@ from .tokens import warm_up
 
 
 def build_gateway(
-    engine: Engine, settings: Settings, secrets: Callable[[], KeyStore | None] = lambda: None
+    engine: Engine,
+    settings: Settings,
+    secrets: Callable[[], KeyStore | None] = lambda: None,
+    db: LoopDB | None = None,
 ) -> Gateway:
     """A gateway with its price book (bundled + overrides) and provider settings store."""
     providers = ProviderSettingsStore(engine)
@@ -27,14 +31,17 @@ def build_gateway(
         load_overrides=lambda: load_overrides(engine),
         is_free=lambda provider: providers.get().is_local(provider),
     )
-    return Gateway(engine, settings, prices=prices, providers=providers, secrets=secrets)
+    return Gateway(engine, settings, prices=prices, providers=providers, secrets=secrets, db=db)
 
 
 @asynccontextmanager
 async def llm_component(app: FastAPI) -> AsyncIterator[None]:
     # Looked up per call: the keyring component may be absent or replaced in tests.
     gateway = build_gateway(
-        app.state.engine, app.state.settings, lambda: getattr(app.state, "secrets", None)
+        app.state.engine,
+        app.state.settings,
+        lambda: getattr(app.state, "secrets", None),
+        db=app.state.loop_db,
     )
     app.state.gateway = gateway
     threading.Thread(target=warm_up, name="tokenizer-warm-up", daemon=True).start()

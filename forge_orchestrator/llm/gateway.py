@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
+from ..db.loop_db import LoopDB
 from ..errors import AppError, ProviderError, ValidationFailed
 from ..keyring.redact import redact
 from ..settings import Settings
@@ -42,8 +43,13 @@ class Gateway:
         providers: ProviderSettingsStore,
         secrets: Callable[[], KeyStore | None] = lambda: None,
         retry: RetryPolicy | None = None,
+        db: LoopDB | None = None,
     ) -> None:
         self.engine = engine
+        # Ledger rows are written (and budgets checked) through it: on the event loop when the
+        # database need not wait, else in a worker thread.
+        self.db = db or LoopDB(engine)
+        self._owns_db = db is None
         self.settings = settings
         self.prices = prices
         self.providers = providers
@@ -103,6 +109,8 @@ class Gateway:
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
+        if self._owns_db:
+            self.db.close()
 
     async def _attempt(self, call: CallRun, target: Target, send: Callable[[], Awaitable[T]]) -> T:
         """``send`` under the retry policy; a final failure or a cancellation is recorded once."""

@@ -76,6 +76,13 @@ def classify(exc: BaseException, label: str) -> Failure:
         cause = exc.__cause__
         detail = f" ({type(cause).__name__})" if cause is not None else ""
         return Failure("connection", f"Could not reach {label}{detail}: {exc.message}")
+    if isinstance(exc, UnicodeEncodeError):
+        # Raised while building the request: a header value (the key) that is not ASCII.
+        return Failure(
+            "other",
+            f"The request to {label} could not be sent: its API key or a header holds characters "
+            "HTTP headers cannot carry. Set the key again in Settings.",
+        )
     if isinstance(exc, _MALFORMED_ERRORS):
         return Failure("malformed", f"{label} sent a malformed response: {exc}")
     return Failure("other", f"{label} call failed: {type(exc).__name__}: {exc}")

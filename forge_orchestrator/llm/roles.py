@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from ..db.engine import write_tx
+from ..db.loop_db import LoopDB
 from ..db.tables import agent_roles
 from ..db.utils import UtcDateTime, utcnow
 from ..errors import Conflict, NotFound
@@ -105,18 +109,70 @@ def _from_row(row: Any) -> Role:
     )
 
 
-def _stored(engine: Engine, name: str) -> Role | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(agent_roles).where(agent_roles.c.name == name)).first()
+def stored_role(conn: Connection, name: str) -> Role | None:
+    row = conn.execute(select(agent_roles).where(agent_roles.c.name == name)).first()
     return _from_row(row) if row is not None else None
 
 
-def get_role(engine: Engine, name: str) -> Role | None:
+def _stored(engine: Engine, name: str) -> Role | None:
+    with engine.connect() as conn:
+        return stored_role(conn, name)
+
+
+def role_in(conn: Connection, name: str) -> Role | None:
     """The role by name: a stored row (custom, or an edited built-in) wins over the default."""
-    stored = _stored(engine, name)
+    stored = stored_role(conn, name)
     if stored is not None:
         return stored
     return _builtin(name) if name in BUILTINS else None
+
+
+def get_role(engine: Engine, name: str) -> Role | None:
+    with engine.connect() as conn:
+        return role_in(conn, name)
+
+
+class _Remembered:
+    """Roles read recently, for the hot path (the Architect's persona on every call).
+
+    Every role write in this module forgets them at once; a change made by another process is
+    seen within MEMORY_TTL_S, like stored keys.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], tuple[float, Role | None]] = {}
+        self.generation = 0
+
+    def forget(self) -> None:
+        self.generation += 1
+        self.entries.clear()
+
+
+MEMORY_TTL_S = 2.0
+_REMEMBERED = _Remembered()
+
+
+@contextmanager
+def _forgetting() -> Iterator[None]:
+    # Around a role write, outermost: forgets after the commit, so no read that overlapped
+    # the write is remembered.
+    try:
+        yield
+    finally:
+        _REMEMBERED.forget()
+
+
+async def find_role(db: LoopDB, name: str) -> Role | None:
+    """:func:`get_role` for async callers: from memory when fresh, else one small read."""
+    key = (db.engine.url.render_as_string(), name)
+    hit = _REMEMBERED.entries.get(key)
+    if hit is not None and time.monotonic() - hit[0] < MEMORY_TTL_S:
+        return hit[1]
+    generation = _REMEMBERED.generation
+    role = await db.read(lambda conn: role_in(conn, name))
+    if generation == _REMEMBERED.generation:  # no write since the read began
+        _REMEMBERED.entries[key] = (time.monotonic(), role)
+    return role
 
 
 def list_roles(engine: Engine) -> list[Role]:
@@ -130,7 +186,7 @@ def create_role(engine: Engine, data: RoleCreate) -> Role:
     if data.name in BUILTINS:
         raise Conflict(f"'{data.name}' is a built-in role; edit it instead of creating it.")
     now = utcnow()
-    with write_tx(engine) as conn:
+    with _forgetting(), write_tx(engine) as conn:
         exists = conn.execute(select(agent_roles.c.id).where(agent_roles.c.name == data.name))
         if exists.first() is not None:
             raise Conflict(f"A role named '{data.name}' already exists.")
@@ -146,7 +202,7 @@ def update_role(engine: Engine, name: str, data: RoleInput) -> Role:
     """Edit a custom role, or customise a built-in (stored as a row that overrides it)."""
     now = utcnow()
     values = data.model_dump()
-    with write_tx(engine) as conn:
+    with _forgetting(), write_tx(engine) as conn:
         found = conn.execute(select(agent_roles.c.id).where(agent_roles.c.name == name)).first()
         if found is not None:
             conn.execute(
@@ -168,7 +224,7 @@ def update_role(engine: Engine, name: str, data: RoleInput) -> Role:
 def delete_role(engine: Engine, name: str) -> Role | None:
     """Delete a custom role (returns None). For an edited built-in, restore its default prompt
     (returns it); an unedited built-in cannot be deleted."""
-    with write_tx(engine) as conn:
+    with _forgetting(), write_tx(engine) as conn:
         removed = conn.execute(delete(agent_roles).where(agent_roles.c.name == name)).rowcount
     if name in BUILTINS:
         if not removed:

@@ -137,3 +137,23 @@ def test_a_server_that_refuses_json_mode_is_asked_again_without_it(
     # Both calls are in the ledger: the refused one as FAILED, the answer as SUCCESS.
     assert sorted(r["status"] for r in ledger_rows(llm_app)) == ["FAILED", "SUCCESS"]
     assert res.json()["ledger_id"] == max(r["id"] for r in ledger_rows(llm_app))
+
+
+def test_an_edited_architect_role_is_used_by_the_next_generation(
+    llm_client: TestClient, fake_llm_env: FakeLLMServer
+) -> None:
+    body = {"prompt": PROMPT, "provider": "openai", "model": "gpt-6.2-sol"}
+
+    def system_prompt_sent() -> str:
+        fake_llm_env.script(Reply(text=GOOD_ANSWER))
+        assert llm_client.post("/api/architect/generate", json=body).status_code == 201
+        return str(fake_llm_env.completion_requests()[-1].body["messages"][0]["content"])
+
+    default = system_prompt_sent()
+    assert "You are the Architect" in default
+    edited = {"system_prompt": "You are a terse sysadmin who loves awk."}
+    assert llm_client.put("/api/roles/architect", json=edited).status_code == 200
+    # The persona is remembered between calls, but an edit is seen by the very next call.
+    assert "terse sysadmin who loves awk" in system_prompt_sent()
+    assert llm_client.delete("/api/roles/architect").status_code == 200
+    assert "You are the Architect" in system_prompt_sent()

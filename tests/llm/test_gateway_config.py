@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from forge_orchestrator.errors import BudgetExceeded, NotConfigured, ProviderError
 from forge_orchestrator.llm.gateway import Gateway
@@ -29,7 +29,7 @@ class RecordingBudget:
         self.reserved: list[tuple[str, str | None, float]] = []
         self.settled: list[tuple[object, float | None]] = []
 
-    def applies(self, *, provider: str, flow_id: str | None) -> bool:
+    def applies(self, conn: Connection, *, provider: str, flow_id: str | None) -> bool:
         return self.limit >= 0
 
     def reserve(self, *, provider: str, flow_id: str | None, amount_usd: float) -> object:
@@ -88,6 +88,20 @@ async def test_missing_key_says_how_to_add_one_and_records_a_row(
     [row] = ledger_rows(engine)
     assert row["status"] == "FAILED" and row["provider"] == "openai"
     assert row["model_used"] == "gpt-6.2-sol" and row["attempts"] == 0
+
+
+async def test_a_key_that_cannot_travel_in_a_header_is_a_clear_error_not_a_malformed_reply(
+    gateway: Gateway, engine: Engine, fake_llm_env: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The keys API refuses such values; an environment variable can still carry one.
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-caf\u00e9-0123456789abcdef")
+    with pytest.raises(ProviderError) as caught:
+        await gateway.complete(req("openai", "gpt-6.2-sol"))
+    assert "Set the key again" in caught.value.message
+    assert "malformed" not in caught.value.message
+    assert fake_llm_env.completion_requests() == []
+    [row] = ledger_rows(engine)
+    assert row["status"] == "FAILED" and row["attempts"] == 1
 
 
 async def test_no_provider_at_all_is_not_configured(

@@ -1,0 +1,79 @@
+"""Core statements compiled once per dialect and executed through the DB-API cursor.
+
+For the hottest writes only (a ledger row and its rollups on every LLM call). SQLAlchemy's
+per-execution work (cache keys, per-row parameter processing, result objects) costs several
+times what SQLite spends on a handful of rows; here the SQL text, the parameter order and the
+type conversions (e.g. DateTime to SQLite text) are worked out once, from the same Core
+statement, so the SQL stays portable and typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]
+    convert: tuple[Callable[[Any], Any] | None, ...]
+    positional: bool
+
+    def params(self, row: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        values = [
+            row.get(name) if fn is None else fn(row.get(name))
+            for name, fn in zip(self.names, self.convert, strict=True)
+        ]
+        return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
+
+
+class Prepared:
+    """``stmt`` with its parameters named by ``keys`` (column names for an INSERT)."""
+
+    def __init__(self, stmt: ClauseElement, keys: Sequence[str]) -> None:
+        self.stmt = stmt
+        self.keys = list(keys)
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = cast(SQLCompiler, self.stmt.compile(dialect=dialect, column_keys=self.keys))
+            names = tuple(
+                compiled.positiontup if compiled.positional and compiled.positiontup else ()
+            ) or tuple(compiled.binds)
+            binds = compiled.binds
+            found = _Compiled(
+                sql=str(compiled),
+                names=names,
+                convert=tuple(
+                    binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
+                ),
+                positional=bool(compiled.positional),
+            )
+            self._compiled[dialect.name] = found
+        return found
+
+    def execute(self, conn: Connection, row: Mapping[str, Any]) -> Any:
+        """One execution; returns the DB-API cursor (for RETURNING rows)."""
+        compiled = self._for(conn.dialect)
+        cursor = conn.connection.cursor()
+        cursor.execute(compiled.sql, compiled.params(row))
+        return cursor
+
+    def execute_many(self, conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+        compiled = self._for(conn.dialect)
+        params: Any = [compiled.params(row) for row in rows]
+        if params:
+            cursor = conn.connection.cursor()
+            try:
+                cursor.executemany(compiled.sql, params)
+            finally:
+                cursor.close()
