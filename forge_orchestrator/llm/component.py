@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -34,6 +35,14 @@ def build_gateway(
     return Gateway(engine, settings, prices=prices, providers=providers, secrets=secrets, db=db)
 
 
+def _warm_up() -> None:
+    """Ahead of the first call, in a background thread: the tokenizer's default encoding, then
+    the vendor SDKs (imported lazily so that `serve` answers sooner)."""
+    warm_up()
+    importlib.import_module(".providers.openai_chat", __package__)
+    importlib.import_module(".providers.anthropic_messages", __package__)
+
+
 @asynccontextmanager
 async def llm_component(app: FastAPI) -> AsyncIterator[None]:
     # Looked up per call: the keyring component may be absent or replaced in tests.
@@ -44,7 +53,7 @@ async def llm_component(app: FastAPI) -> AsyncIterator[None]:
         db=app.state.loop_db,
     )
     app.state.gateway = gateway
-    threading.Thread(target=warm_up, name="tokenizer-warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up, name="llm-warm-up", daemon=True).start()
     try:
         yield
     finally:

@@ -18,9 +18,6 @@ from .call import CallRun
 from .pricing import PriceBook, cost
 from .provider_settings import ProviderSettingsStore
 from .providers import Adapter, OpenStream, Timeouts
-from .providers.anthropic_messages import AnthropicMessages
-from .providers.compatible import compatible_client, discover_models
-from .providers.openai_chat import OpenAIChat
 from .retry import GaveUp, RetryPolicy, classify, run_with_retries
 from .targets import KeyStore, Target, choose, resolve, target_with_key
 from .tokens import count_messages
@@ -90,6 +87,12 @@ class Gateway:
         return client
 
     def _build_client(self, t: Target) -> Adapter:
+        # The vendor SDKs are imported here, on first use (or by the warm-up after start-up):
+        # importing them costs over a second that `serve` should not wait for.
+        from .providers.anthropic_messages import AnthropicMessages
+        from .providers.compatible import compatible_client
+        from .providers.openai_chat import OpenAIChat
+
         timeouts = self.timeouts()
         if t.kind == "anthropic":
             assert t.api_key is not None
@@ -192,6 +195,8 @@ class Gateway:
 
     async def discover(self, base_url: str, api_key: str | None = None) -> list[str]:
         """Models an OpenAI-compatible server lists at /v1/models."""
+        from .providers.compatible import discover_models
+
         try:
             return await discover_models(base_url, api_key, self.timeouts())
         except Exception as exc:

@@ -4,26 +4,46 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-import anthropic
-import openai
+if TYPE_CHECKING:
+    import anthropic
+    import openai
 
 T = TypeVar("T")
 FailureKind = Literal["status", "timeout", "connection", "malformed", "other"]
 
-_STATUS_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)
-_TIMEOUT_ERRORS = (openai.APITimeoutError, anthropic.APITimeoutError)
-_CONNECTION_ERRORS = (openai.APIConnectionError, anthropic.APIConnectionError)
-_MALFORMED_ERRORS = (
-    ValueError,  # json.JSONDecodeError and pydantic validation errors
-    openai.APIResponseValidationError,
-    anthropic.APIResponseValidationError,
-)
+
+@dataclass(frozen=True)
+class _SdkErrors:
+    status: tuple[type[openai.APIStatusError], type[anthropic.APIStatusError]]
+    timeout: tuple[type[openai.APITimeoutError], type[anthropic.APITimeoutError]]
+    connection: tuple[type[openai.APIConnectionError], type[anthropic.APIConnectionError]]
+    malformed: tuple[type[Exception], ...]
+
+
+@functools.cache
+def _sdk_errors() -> _SdkErrors:
+    # Imported on first use: the SDKs take over a second to import, which start-up should not
+    # pay. Whoever has an SDK exception to classify has imported that SDK already.
+    import anthropic
+    import openai
+
+    return _SdkErrors(
+        status=(openai.APIStatusError, anthropic.APIStatusError),
+        timeout=(openai.APITimeoutError, anthropic.APITimeoutError),
+        connection=(openai.APIConnectionError, anthropic.APIConnectionError),
+        malformed=(
+            ValueError,  # json.JSONDecodeError and pydantic validation errors
+            openai.APIResponseValidationError,
+            anthropic.APIResponseValidationError,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -60,7 +80,8 @@ def provider_message(body: object, fallback: str) -> str:
 
 def classify(exc: BaseException, label: str) -> Failure:
     """Turn an SDK (or parsing) exception into a Failure with a user-facing message."""
-    if isinstance(exc, _STATUS_ERRORS):
+    errors = _sdk_errors()
+    if isinstance(exc, errors.status):
         headers = exc.response.headers
         msg = provider_message(exc.body, exc.message)
         return Failure(
@@ -70,9 +91,9 @@ def classify(exc: BaseException, label: str) -> Failure:
             parse_retry_after(headers.get("retry-after-ms"), headers.get("retry-after")),
             headers.get("x-request-id") or headers.get("request-id"),
         )
-    if isinstance(exc, _TIMEOUT_ERRORS):
+    if isinstance(exc, errors.timeout):
         return Failure("timeout", f"{label} did not answer in time.")
-    if isinstance(exc, _CONNECTION_ERRORS):
+    if isinstance(exc, errors.connection):
         cause = exc.__cause__
         detail = f" ({type(cause).__name__})" if cause is not None else ""
         return Failure("connection", f"Could not reach {label}{detail}: {exc.message}")
@@ -83,7 +104,7 @@ def classify(exc: BaseException, label: str) -> Failure:
             f"The request to {label} could not be sent: its API key or a header holds characters "
             "HTTP headers cannot carry. Set the key again in Settings.",
         )
-    if isinstance(exc, _MALFORMED_ERRORS):
+    if isinstance(exc, errors.malformed):
         return Failure("malformed", f"{label} sent a malformed response: {exc}")
     return Failure("other", f"{label} call failed: {type(exc).__name__}: {exc}")
 
