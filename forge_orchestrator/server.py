@@ -57,6 +57,9 @@ def serve(settings: Settings) -> int:
         # Loopback only: compression costs ~4x terminal throughput and saves nothing here.
         ws_per_message_deflate=False,
         timeout_graceful_shutdown=5,
+        # Forge is never behind a proxy: X-Forwarded-* sent by a local process must not be
+        # believed (and parsing them costs every request).
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from ..db.engine import write_tx
+from ..db.prepared import Prepared
 from ..db.tables import command_cards, command_runs
 from ..db.utils import iso, utcnow
 from ..errors import NotFound
@@ -92,14 +93,19 @@ def card_values(data: CardCreate) -> dict[str, Any]:
     return values
 
 
-_INSERT_CARD = insert(command_cards)
+_CARD_COLUMNS = [c.name for c in command_cards.columns if c.name != "id"]
+# Compiled once: the Architect stores a card on every generation.
+_INSERT_CARD = Prepared(insert(command_cards).returning(command_cards.c.id), _CARD_COLUMNS)
 
 
 def insert_card(conn: Connection, values: dict[str, Any]) -> Card:
     """Store a row made by :func:`card_values`; the card is built from it (no runs yet)."""
-    key = conn.execute(_INSERT_CARD, values).inserted_primary_key
-    assert key is not None
-    return _to_card({**values, "id": int(key[0])}, None)
+    cursor = _INSERT_CARD.execute(conn, values)
+    try:
+        card_id = int(cursor.fetchone()[0])
+    finally:
+        cursor.close()
+    return _to_card({**values, "id": card_id}, None)
 
 
 def _insert(conn: Connection, data: CardCreate) -> int:

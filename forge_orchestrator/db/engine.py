@@ -46,6 +46,8 @@ def make_nowait_engine(url: str) -> Engine:
         future=True,
         connect_args={"check_same_thread": False, "timeout": 0},
         poolclass=StaticPool,
+        # Its user always ends its transactions itself; skip the extra ROLLBACK per checkout.
+        pool_reset_on_return=None,
     )
     _sqlite_events(engine, busy_timeout_ms=0, autocheckpoint=False)
     return engine
@@ -74,7 +76,10 @@ def _sqlite_events(engine: Engine, *, busy_timeout_ms: int, autocheckpoint: bool
         options = conn.get_execution_options()
         if options.get("statement_reads", False):
             return  # no transaction: each (read) statement stands alone, as SQLite autocommits
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("immediate", False) else "BEGIN")
+        # Straight to the driver: this runs for every transaction, and BEGIN needs none of
+        # SQLAlchemy's statement handling.
+        statement = "BEGIN IMMEDIATE" if options.get("immediate", False) else "BEGIN"
+        conn.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -37,12 +38,16 @@ CHECKPOINT_EVERY = 200
 _BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED (primary codes of the extended ones too)
 
 
-def is_busy(exc: OperationalError) -> bool:
-    """Whether SQLite refused because another connection holds a lock (try again later)."""
-    code = getattr(exc.orig, "sqlite_errorcode", None)
+def is_busy(exc: Exception) -> bool:
+    """Whether SQLite refused because another connection holds a lock (try again later).
+
+    ``exc`` is SQLAlchemy's OperationalError or the driver's own (BEGIN is sent to the driver
+    directly, see ``db.engine``)."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
     if isinstance(code, int):
         return code & 0xFF in _BUSY_CODES
-    text = str(exc.orig).lower()
+    text = str(orig).lower()
     return "database is locked" in text or "database is busy" in text
 
 
@@ -110,7 +115,7 @@ class LoopDB:
                 try:
                     with conn.begin():
                         value = fn(conn)
-                except OperationalError as exc:
+                except (OperationalError, sqlite3.OperationalError) as exc:
                     if not is_busy(exc):
                         raise
                     return False, None  # rolled back; the thread path does the work

@@ -9,8 +9,8 @@ statement, so the SQL stays portable and typed.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection
@@ -19,19 +19,31 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 
-@dataclass(frozen=True)
 class _Compiled:
-    sql: str
-    names: tuple[str, ...]
-    convert: tuple[Callable[[Any], Any] | None, ...]
-    positional: bool
+    """SQL text, parameter order and the per-parameter conversions for one dialect."""
+
+    def __init__(
+        self,
+        sql: str,
+        names: tuple[str, ...],
+        convert: tuple[Callable[[Any], Any] | None, ...],
+        positional: bool,
+    ) -> None:
+        self.sql = sql
+        self.names = names
+        self.positional = positional
+        self._pick = operator.itemgetter(*names) if len(names) > 1 else None
+        self._converted = tuple((i, fn) for i, fn in enumerate(convert) if fn is not None)
 
     def params(self, row: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        values = [
-            row.get(name) if fn is None else fn(row.get(name))
-            for name, fn in zip(self.names, self.convert, strict=True)
-        ]
-        return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
+        """Values in parameter order; ``row`` must hold every key (None for NULL)."""
+        values = self._pick(row) if self._pick is not None else (row[self.names[0]],)
+        if self._converted:
+            listed = list(values)
+            for i, fn in self._converted:
+                listed[i] = fn(listed[i])
+            values = tuple(listed)
+        return values if self.positional else dict(zip(self.names, values, strict=True))
 
 
 class Prepared:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -51,11 +52,32 @@ def list_budgets(engine: Engine) -> list[Budget]:
 def replace_budgets(engine: Engine, data: BudgetSet) -> list[Budget]:
     """PUT semantics: the given set replaces every budget, in one transaction."""
     now = utcnow()
-    with write_tx(engine) as conn:
-        conn.execute(delete(budgets))
-        for spec in data.budgets:
-            conn.execute(insert(budgets).values(**spec.model_dump(), created_at=now))
+    try:
+        with write_tx(engine) as conn:
+            conn.execute(delete(budgets))
+            for spec in data.budgets:
+                conn.execute(insert(budgets).values(**spec.model_dump(), created_at=now))
+    finally:
+        _Unbudgeted.changed()  # after the commit: no guard keeps believing "no budgets"
     return list_budgets(engine)
+
+
+class _Unbudgeted:
+    """Memory of "there are no budgets at all", so calls skip the check while that holds.
+
+    A guard remembers it for MEMORY_TTL_S after a read that found no budget; any budget write
+    in this process forgets it at once (the generation moves), and a budget written by another
+    process is seen within MEMORY_TTL_S, like stored keys and roles.
+    """
+
+    generation = 0
+
+    @classmethod
+    def changed(cls) -> None:
+        cls.generation += 1
+
+
+MEMORY_TTL_S = 2.0
 
 
 def ledger_scope(b: BudgetSpec) -> ColumnElement[bool]:
@@ -109,12 +131,24 @@ class BudgetGuard:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.holder = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._none_seen: tuple[int, float] | None = None  # (generation, when) no budget existed
+
+    def may_apply(self) -> bool:
+        """False when it is known from memory that no budget exists (then skip ``applies``)."""
+        seen = self._none_seen
+        return not (
+            seen is not None
+            and seen[0] == _Unbudgeted.generation
+            and time.monotonic() - seen[1] < MEMORY_TTL_S
+        )
 
     def applies(self, conn: Connection, *, provider: str, flow_id: str | None) -> bool:
         # A plain read: a budget created right after it is checked only misses calls that
         # were already under way, like any call in flight when a budget is set. Most users
         # have no budgets, so a constant (compiled once) "any at all?" query goes first.
+        generation = _Unbudgeted.generation
         if conn.execute(_ANY_BUDGET).first() is None:
+            self._none_seen = (generation, time.monotonic())
             return False
         stmt = select(B.id).where(applicable(provider, flow_id)).limit(1)
         return conn.execute(stmt).first() is not None

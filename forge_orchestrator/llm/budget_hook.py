@@ -15,6 +15,11 @@ class BudgetHook(Protocol):
     and run in a worker thread.
     """
 
+    def may_apply(self) -> bool:
+        """False when it is known without any I/O that no budget exists (``applies`` is then
+        skipped); True means ask ``applies``."""
+        ...
+
     def applies(self, conn: Connection, *, provider: str, flow_id: str | None) -> bool:
         """Whether any budget covers this call: a cheap read, so calls without budgets never
         take the database's write lock or pay for a cost estimate."""

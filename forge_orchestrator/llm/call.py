@@ -60,7 +60,7 @@ class CallRun:
                 target = await asyncio.to_thread(self._resolve, cfg, secrets)
             self.target = target
             hook = gw.budget_hook
-            if hook is not None:
+            if hook is not None and hook.may_apply():
                 flow_id = self.entry.flow_id
                 if await gw.db.read(
                     lambda conn: hook.applies(conn, provider=target.provider, flow_id=flow_id)

@@ -44,6 +44,34 @@ def ledger_totals(engine: Engine) -> tuple[float, int, list[str | None]]:
     return float(spent), int(ok), errors
 
 
+async def test_a_budget_set_after_calls_without_budgets_applies_to_the_next_call(
+    engine: Engine, tmp_path: Path, fake_llm_env: FakeLLMServer
+) -> None:
+    # Without budgets the guard remembers "none" and calls skip the check; setting one must
+    # end that at once, not after the memory expires.
+    fake_llm_env.default = Reply(text="x", input_tokens=1, output_tokens=500)
+    gw = build_gateway(engine, make_settings(tmp_path / "data"))
+    guard = BudgetGuard(engine)
+    gw.set_budget_hook(guard)
+    request = LLMRequest(
+        provider="openai",
+        model="gpt-6.2-sol",
+        max_tokens=500,
+        messages=[ChatMessage(role="user", content="hi")],
+    )
+    try:
+        await gw.complete(request)
+        assert not guard.may_apply()  # remembered: no budgets at all
+        replace_budgets(engine, budgets(BudgetSpec(scope="global", period="day", limit_usd=0.001)))
+        assert guard.may_apply()
+        with pytest.raises(BudgetExceeded):
+            await gw.complete(request)
+    finally:
+        await gw.aclose()
+    _spent, ok, errors = ledger_totals(engine)
+    assert ok == 1 and len(errors) == 1 and "Budget exceeded" in (errors[0] or "")
+
+
 async def test_twenty_concurrent_gateway_calls_never_overshoot_a_hard_budget(
     engine: Engine, tmp_path: Path, fake_llm_env: FakeLLMServer
 ) -> None:

@@ -29,6 +29,9 @@ class RecordingBudget:
         self.reserved: list[tuple[str, str | None, float]] = []
         self.settled: list[tuple[object, float | None]] = []
 
+    def may_apply(self) -> bool:
+        return True
+
     def applies(self, conn: Connection, *, provider: str, flow_id: str | None) -> bool:
         return self.limit >= 0
 
