@@ -19,6 +19,7 @@ from forge_orchestrator.ledger.budget_status import budget_status
 from forge_orchestrator.ledger.budgets import BudgetGuard, replace_budgets
 from forge_orchestrator.ledger.recorder import LedgerEntry, record
 from forge_orchestrator.llm.component import build_gateway
+from forge_orchestrator.llm.gateway import Gateway
 from forge_orchestrator.llm.types import CallContext, ChatMessage, LLMRequest
 from tests.conftest import assert_error_shape, make_settings
 from tests.fakes.llm_server import FakeLLMServer, Reply
@@ -44,28 +45,37 @@ def ledger_totals(engine: Engine) -> tuple[float, int, list[str | None]]:
     return float(spent), int(ok), errors
 
 
+# Answered with max_tokens output tokens, so its actual cost ≈ its worst case.
+BIG_REQUEST = LLMRequest(
+    provider="openai",
+    model="gpt-6.2-sol",
+    max_tokens=500,
+    messages=[ChatMessage(role="user", content="hi")],
+)
+
+
+def guarded_gateway(engine: Engine, tmp_path: Path) -> tuple[Gateway, BudgetGuard]:
+    gw = build_gateway(engine, make_settings(tmp_path / "data"))
+    guard = BudgetGuard(engine)
+    gw.set_budget_hook(guard)
+    return gw, guard
+
+
 async def test_a_budget_set_after_calls_without_budgets_applies_to_the_next_call(
     engine: Engine, tmp_path: Path, fake_llm_env: FakeLLMServer
 ) -> None:
     # Without budgets the guard remembers "none" and calls skip the check; setting one must
     # end that at once, not after the memory expires.
     fake_llm_env.default = Reply(text="x", input_tokens=1, output_tokens=500)
-    gw = build_gateway(engine, make_settings(tmp_path / "data"))
-    guard = BudgetGuard(engine)
-    gw.set_budget_hook(guard)
-    request = LLMRequest(
-        provider="openai",
-        model="gpt-6.2-sol",
-        max_tokens=500,
-        messages=[ChatMessage(role="user", content="hi")],
-    )
+    gw, guard = guarded_gateway(engine, tmp_path)
+
     try:
-        await gw.complete(request)
+        await gw.complete(BIG_REQUEST)
         assert not guard.may_apply()  # remembered: no budgets at all
         replace_budgets(engine, budgets(BudgetSpec(scope="global", period="day", limit_usd=0.001)))
         assert guard.may_apply()
         with pytest.raises(BudgetExceeded):
-            await gw.complete(request)
+            await gw.complete(BIG_REQUEST)
     finally:
         await gw.aclose()
     _spent, ok, errors = ledger_totals(engine)
@@ -77,20 +87,13 @@ async def test_twenty_concurrent_gateway_calls_never_overshoot_a_hard_budget(
 ) -> None:
     # Each call answers with max_tokens output tokens, so its actual cost ≈ its worst case.
     fake_llm_env.default = Reply(text="x", input_tokens=1, output_tokens=500, delay_s=0.05)
-    gw = build_gateway(engine, make_settings(tmp_path / "data"))
-    guard = BudgetGuard(engine)
-    gw.set_budget_hook(guard)
+    gw, _guard = guarded_gateway(engine, tmp_path)
     limit = 0.03  # gpt-6.2-sol: 500 output tokens x $10/M = $0.005 per call → at most 5 fit
     replace_budgets(engine, budgets(BudgetSpec(scope="global", period="day", limit_usd=limit)))
-    request = LLMRequest(
-        provider="openai",
-        model="gpt-6.2-sol",
-        max_tokens=500,
-        messages=[ChatMessage(role="user", content="hi")],
-    )
+
     try:
         results = await asyncio.gather(
-            *(gw.complete(request, CallContext(agent_role="tester")) for _ in range(20)),
+            *(gw.complete(BIG_REQUEST, CallContext(agent_role="tester")) for _ in range(20)),
             return_exceptions=True,
         )
     finally:

@@ -169,6 +169,40 @@ def test_migration_backfill_matches_incremental_recording(engine: Engine) -> Non
     assert snapshot(engine) == incremental
 
 
+def test_migration_0008_drops_the_time_and_status_views_and_downgrade_rebuilds_them(
+    engine: Engine,
+) -> None:
+    for row in ledger_rows(120, seed=8):
+        record(engine, LedgerEntry(**row))
+    current = snapshot(engine)
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+    with engine.connect() as conn:
+        by_view = dict(
+            conn.execute(
+                select(ledger_rollup.c.dims, func.sum(ledger_rollup.c.calls))
+                .where(ledger_rollup.c.grain == "day")
+                .group_by(ledger_rollup.c.dims)
+            ).all()
+        )
+        hist_by_view = dict(
+            conn.execute(
+                select(ledger_latency_hist.c.dims, func.sum(ledger_latency_hist.c.calls))
+                .where(ledger_latency_hist.c.grain == "month")
+                .group_by(ledger_latency_hist.c.dims)
+            ).all()
+        )
+    # Revision 0007's layout: every view, "time" and "status" included, counts each call once.
+    assert by_view == {
+        v: 120 for v in ("all", "agent_role", "flow_id", "model", "provider", "status", "time")
+    }
+    assert set(hist_by_view.values()) == {120} and len(hist_by_view) == 7
+    upgrade(engine)
+    assert snapshot(engine) == current
+
+
 def count(engine: Engine, table: Any) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
@@ -190,7 +224,7 @@ def test_record_updates_the_rollup_in_the_same_transaction(engine: Engine) -> No
     assert (count(engine, token_ledger), count(engine, ledger_rollup)) == before
     with engine.connect() as conn:
         calls = conn.execute(select(func.sum(ledger_rollup.c.calls))).scalar_one()
-    assert calls == 14  # one call, in each of 7 views at 2 grains
+    assert calls == 10  # one call, in each of 5 views at 2 grains
 
 
 def test_summary_api_says_which_percentiles(client: TestClient) -> None:
