@@ -169,6 +169,16 @@ def test_migration_backfill_matches_incremental_recording(engine: Engine) -> Non
     assert snapshot(engine) == incremental
 
 
+def calls_by_view(engine: Engine, table: Any, grain: str) -> dict[str, int]:
+    with engine.connect() as conn:
+        stmt = (
+            select(table.c.dims, func.sum(table.c.calls))
+            .where(table.c.grain == grain)
+            .group_by(table.c.dims)
+        )
+        return {dims: int(calls) for dims, calls in conn.execute(stmt).all()}
+
+
 def test_migration_0008_drops_the_time_and_status_views_and_downgrade_rebuilds_them(
     engine: Engine,
 ) -> None:
@@ -179,21 +189,8 @@ def test_migration_0008_drops_the_time_and_status_views_and_downgrade_rebuilds_t
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0007")
-    with engine.connect() as conn:
-        by_view = dict(
-            conn.execute(
-                select(ledger_rollup.c.dims, func.sum(ledger_rollup.c.calls))
-                .where(ledger_rollup.c.grain == "day")
-                .group_by(ledger_rollup.c.dims)
-            ).all()
-        )
-        hist_by_view = dict(
-            conn.execute(
-                select(ledger_latency_hist.c.dims, func.sum(ledger_latency_hist.c.calls))
-                .where(ledger_latency_hist.c.grain == "month")
-                .group_by(ledger_latency_hist.c.dims)
-            ).all()
-        )
+    by_view = calls_by_view(engine, ledger_rollup, "day")
+    hist_by_view = calls_by_view(engine, ledger_latency_hist, "month")
     # Revision 0007's layout: every view, "time" and "status" included, counts each call once.
     assert by_view == {
         v: 120 for v in ("all", "agent_role", "flow_id", "model", "provider", "status", "time")
