@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import psutil
-from sqlalchemy import ColumnElement, Connection, Engine, delete, func, insert, select, true
+from sqlalchemy import URL, ColumnElement, Connection, Engine, delete, func, insert, select, true
 
 from ..db.engine import write_tx
 from ..db.tables import budget_reservations, budgets, token_ledger
 from ..db.utils import utcnow
 from ..errors import BudgetExceeded
+from ..memory import Remembered
 from .budget_models import Budget, BudgetSet, BudgetSpec, period_bounds
 
 L = token_ledger.c
@@ -52,32 +52,16 @@ def list_budgets(engine: Engine) -> list[Budget]:
 def replace_budgets(engine: Engine, data: BudgetSet) -> list[Budget]:
     """PUT semantics: the given set replaces every budget, in one transaction."""
     now = utcnow()
-    try:
-        with write_tx(engine) as conn:
-            conn.execute(delete(budgets))
-            for spec in data.budgets:
-                conn.execute(insert(budgets).values(**spec.model_dump(), created_at=now))
-    finally:
-        _Unbudgeted.changed()  # after the commit: no guard keeps believing "no budgets"
+    with _UNBUDGETED.forgetting(), write_tx(engine) as conn:
+        conn.execute(delete(budgets))
+        for spec in data.budgets:
+            conn.execute(insert(budgets).values(**spec.model_dump(), created_at=now))
     return list_budgets(engine)
 
 
-class _Unbudgeted:
-    """Memory of "there are no budgets at all", so calls skip the check while that holds.
-
-    A guard remembers it for MEMORY_TTL_S after a read that found no budget; any budget write
-    in this process forgets it at once (the generation moves), and a budget written by another
-    process is seen within MEMORY_TTL_S, like stored keys and roles.
-    """
-
-    generation = 0
-
-    @classmethod
-    def changed(cls) -> None:
-        cls.generation += 1
-
-
-MEMORY_TTL_S = 2.0
+# Databases where a read found no budget at all: calls skip the budget check while that is
+# remembered; replace_budgets forgets it when it commits.
+_UNBUDGETED: Remembered[URL, bool] = Remembered()
 
 
 def ledger_scope(b: BudgetSpec) -> ColumnElement[bool]:
@@ -131,24 +115,19 @@ class BudgetGuard:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.holder = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._none_seen: tuple[int, float] | None = None  # (generation, when) no budget existed
 
     def may_apply(self) -> bool:
         """False when it is known from memory that no budget exists (then skip ``applies``)."""
-        seen = self._none_seen
-        return not (
-            seen is not None
-            and seen[0] == _Unbudgeted.generation
-            and time.monotonic() - seen[1] < MEMORY_TTL_S
-        )
+        known, _ = _UNBUDGETED.recall(self.engine.url)
+        return not known
 
     def applies(self, conn: Connection, *, provider: str, flow_id: str | None) -> bool:
         # A plain read: a budget created right after it is checked only misses calls that
         # were already under way, like any call in flight when a budget is set. Most users
         # have no budgets, so a constant (compiled once) "any at all?" query goes first.
-        generation = _Unbudgeted.generation
+        generation = _UNBUDGETED.generation
         if conn.execute(_ANY_BUDGET).first() is None:
-            self._none_seen = (generation, time.monotonic())
+            _UNBUDGETED.keep(self.engine.url, True, generation)
             return False
         stmt = select(B.id).where(applicable(provider, flow_id)).limit(1)
         return conn.execute(stmt).first() is not None

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import URL, Connection, Engine, delete, insert, select, update
 
 from ..db.engine import write_tx
 from ..db.loop_db import LoopDB
 from ..db.tables import agent_roles
 from ..db.utils import UtcDateTime, utcnow
 from ..errors import Conflict, NotFound
+from ..memory import Remembered
 
 ROLE_NAME = r"^[a-z][a-z0-9_-]{0,99}$"
 
@@ -132,46 +130,19 @@ def get_role(engine: Engine, name: str) -> Role | None:
         return role_in(conn, name)
 
 
-class _Remembered:
-    """Roles read recently, for the hot path (the Architect's persona on every call).
-
-    Every role write in this module forgets them at once; a change made by another process is
-    seen within MEMORY_TTL_S, like stored keys.
-    """
-
-    def __init__(self) -> None:
-        self.entries: dict[tuple[str, str], tuple[float, Role | None]] = {}
-        self.generation = 0
-
-    def forget(self) -> None:
-        self.generation += 1
-        self.entries.clear()
-
-
-MEMORY_TTL_S = 2.0
-_REMEMBERED = _Remembered()
-
-
-@contextmanager
-def _forgetting() -> Iterator[None]:
-    # Around a role write, outermost: forgets after the commit, so no read that overlapped
-    # the write is remembered.
-    try:
-        yield
-    finally:
-        _REMEMBERED.forget()
+# The Architect reads its persona on every call; role writes below forget it at once.
+_REMEMBERED: Remembered[tuple[URL, str], Role | None] = Remembered()
 
 
 async def find_role(db: LoopDB, name: str) -> Role | None:
     """:func:`get_role` for async callers: from memory when fresh, else one small read."""
-    key = (db.engine.url.render_as_string(), name)
-    hit = _REMEMBERED.entries.get(key)
-    if hit is not None and time.monotonic() - hit[0] < MEMORY_TTL_S:
-        return hit[1]
+    key = (db.engine.url, name)
+    known, role = _REMEMBERED.recall(key)
+    if known:
+        return role
     generation = _REMEMBERED.generation
     role = await db.read(lambda conn: role_in(conn, name))
-    if generation == _REMEMBERED.generation:  # no write since the read began
-        _REMEMBERED.entries[key] = (time.monotonic(), role)
+    _REMEMBERED.keep(key, role, generation)
     return role
 
 
@@ -186,7 +157,7 @@ def create_role(engine: Engine, data: RoleCreate) -> Role:
     if data.name in BUILTINS:
         raise Conflict(f"'{data.name}' is a built-in role; edit it instead of creating it.")
     now = utcnow()
-    with _forgetting(), write_tx(engine) as conn:
+    with _REMEMBERED.forgetting(), write_tx(engine) as conn:
         exists = conn.execute(select(agent_roles.c.id).where(agent_roles.c.name == data.name))
         if exists.first() is not None:
             raise Conflict(f"A role named '{data.name}' already exists.")
@@ -202,7 +173,7 @@ def update_role(engine: Engine, name: str, data: RoleInput) -> Role:
     """Edit a custom role, or customise a built-in (stored as a row that overrides it)."""
     now = utcnow()
     values = data.model_dump()
-    with _forgetting(), write_tx(engine) as conn:
+    with _REMEMBERED.forgetting(), write_tx(engine) as conn:
         found = conn.execute(select(agent_roles.c.id).where(agent_roles.c.name == name)).first()
         if found is not None:
             conn.execute(
@@ -224,7 +195,7 @@ def update_role(engine: Engine, name: str, data: RoleInput) -> Role:
 def delete_role(engine: Engine, name: str) -> Role | None:
     """Delete a custom role (returns None). For an edited built-in, restore its default prompt
     (returns it); an unedited built-in cannot be deleted."""
-    with _forgetting(), write_tx(engine) as conn:
+    with _REMEMBERED.forgetting(), write_tx(engine) as conn:
         removed = conn.execute(delete(agent_roles).where(agent_roles.c.name == name)).rowcount
     if name in BUILTINS:
         if not removed:

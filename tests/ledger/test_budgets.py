@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, insert, select
 from forge_orchestrator.db.tables import budget_reservations, token_ledger
 from forge_orchestrator.db.utils import utcnow
 from forge_orchestrator.errors import BudgetExceeded
+from forge_orchestrator.ledger import budgets as budgets_module
 from forge_orchestrator.ledger.budget_models import BudgetSet, BudgetSpec
 from forge_orchestrator.ledger.budget_status import budget_status
 from forge_orchestrator.ledger.budgets import BudgetGuard, replace_budgets
@@ -62,10 +63,12 @@ def guarded_gateway(engine: Engine, tmp_path: Path) -> tuple[Gateway, BudgetGuar
 
 
 async def test_a_budget_set_after_calls_without_budgets_applies_to_the_next_call(
-    engine: Engine, tmp_path: Path, fake_llm_env: FakeLLMServer
+    engine: Engine, tmp_path: Path, fake_llm_env: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Without budgets the guard remembers "none" and calls skip the check; setting one must
-    # end that at once, not after the memory expires.
+    # end that at once, not after the memory expires (so the memory here never expires: the
+    # first call in a process may take longer than the 2 s it normally lasts).
+    monkeypatch.setattr(budgets_module._UNBUDGETED, "ttl_s", 3600.0)
     fake_llm_env.default = Reply(text="x", input_tokens=1, output_tokens=500)
     gw, guard = guarded_gateway(engine, tmp_path)
 
