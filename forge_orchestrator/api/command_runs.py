@@ -10,7 +10,15 @@ from pydantic import BaseModel
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..commands.models import AnalyzeRequest, RiskVerdict, Run, RunRequest, RunSummary
+from ..commands.models import (
+    AnalyzeRequest,
+    RiskVerdict,
+    Run,
+    RunPreview,
+    RunRequest,
+    RunSummary,
+)
+from ..commands.prepare import preview_run
 from ..commands.risk import analyze
 from ..commands.runs import RunManager
 from .commands import errors
@@ -33,9 +41,18 @@ async def analyze_command(body: AnalyzeRequest) -> RiskVerdict:
     return await run_in_threadpool(analyze, body.command)
 
 
+@router.post("/preview", response_model=RunPreview, responses=errors(404))
+async def preview(request: Request, body: RunRequest) -> RunPreview:
+    """Exactly what POST /run would execute for this body, with its bindings; runs nothing."""
+    manager = _manager(request)
+    prepared = await run_in_threadpool(preview_run, manager.engine, manager.settings, body)
+    return prepared.preview
+
+
 @router.post("/run", response_model=RunStarted, status_code=201, responses=errors(404, 409))
 async def start_run(request: Request, body: RunRequest) -> RunStarted:
-    """Starts at once; a dangerous command without "confirm": true is refused with 409."""
+    """Starts at once. 409 `confirmation_required` for a dangerous command without "confirm":
+    true, or a value a nested interpreter parses without the matching "confirm_token"."""
     return RunStarted(run=await _manager(request).start(body))
 
 

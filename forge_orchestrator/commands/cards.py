@@ -22,8 +22,9 @@ from .models import (
     RiskVerdict,
     Variable,
 )
+from .nested import merge_nested
 from .risk import analyze_template
-from .variables import declare
+from .variables import declare, nested_reasons
 
 
 def _last_runs(conn: Connection, card_ids: Sequence[int] | None) -> dict[int, LastRun]:
@@ -74,7 +75,8 @@ def _to_card(row: Any, last_run: LastRun | None) -> Card:
 
 def _derived(command: str, variables: Iterable[Variable]) -> dict[str, Any]:
     """Columns computed from the command: the full variable list and the risk verdict."""
-    verdict = analyze_template(command)
+    # Values a nested interpreter would parse (bash -c '…{{x}}…') need a typed confirmation.
+    verdict = merge_nested(analyze_template(command), nested_reasons(command))
     return {
         "variables": [v.model_dump() for v in declare(command, list(variables))],
         "risk_level": verdict.level,

@@ -195,13 +195,40 @@ class RunRequest(BaseModel):
     env: dict[str, str] | None = None
     timeout_s: float | None = Field(None, gt=0)
     variables: dict[str, str] | None = None
-    confirm: bool = False
+    confirm: bool = Field(False, description="Confirms a dangerous command (not a nested value).")
+    confirm_token: str | None = Field(
+        None,
+        max_length=128,
+        description="From a preview or a 409: confirms exactly that rendered command and values.",
+    )
 
     @model_validator(mode="after")
     def _one_target(self) -> RunRequest:
         if (self.card_id is None) == (self.command is None):
             raise ValueError("give exactly one of card_id or command")
         return self
+
+
+class Binding(BaseModel):
+    """A value bound in the run's environment, and the placeholder it fills."""
+
+    name: str
+    env: str
+    value: str
+
+
+class RunPreview(BaseModel):
+    """What a run request would execute: the exact command, its bindings and its risk."""
+
+    command: str = Field(description="Exactly what runs: placeholders are env references.")
+    shell: str
+    bindings: list[Binding]
+    effective: str = Field(description="The command with the values put in as text.")
+    risk: RiskVerdict
+    nested: list[str] = Field(description="Values a nested interpreter would parse as code.")
+    needs_confirmation: bool
+    typed_confirmation: bool = Field(description="The confirmation must be typed, not a click.")
+    confirm_token: str
 
 
 class AnalyzeRequest(BaseModel):

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import psutil
 
+from ..child_env import child_env
 from ..errors import ValidationFailed
 from .capture import Capture, watch_exit
 
@@ -61,12 +62,8 @@ def resolve_cwd(cwd: str | None) -> str | None:
 
 
 def merge_env(env: Mapping[str, str] | None) -> dict[str, str]:
-    merged = dict(os.environ)
-    for key, value in (env or {}).items():
-        if not key or "=" in key or "\x00" in key or "\x00" in value:
-            raise ValidationFailed(f"Invalid environment variable {key!r}", details={"env": key})
-        merged[key] = value
-    return merged
+    """The child's environment: see child_env (server secrets are never inherited)."""
+    return child_env(env)
 
 
 def _group_alive(pgid: int) -> bool:

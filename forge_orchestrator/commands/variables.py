@@ -1,8 +1,10 @@
-"""`{{name}}` placeholders: declaring them and substituting shell-quoted values into a command.
+"""`{{name}}` placeholders: declaring them and rendering them as environment references.
 
-Quoting depends on where the placeholder sits, so a small scanner tracks the shell context
-(plain, '…', "…", $(…)/`…`, here-document bodies) and closes/reopens quotes around a value
-quoted with shlex.quote. No value can end a quote, start a substitution or add a command.
+A value never enters the shell source. Each placeholder becomes a reference to an environment
+variable bound for that run only (`"${FORGE_VAR_name}"`, in the form exact for its spot, which
+placement.py reads from a real parse), so bash does the quoting. The one exception is a
+here-document with a quoted delimiter, which bash never expands: there the value is inserted as
+text, which bash does not parse either (a line that would end the body early is refused).
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tree_sitter import Node
+
 from ..errors import ValidationFailed
+from . import nested
 from .models import Variable
+from .placement import Parsed, Slot, outer_context, parse
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}")
-_HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([A-Za-z0-9_.\-]+))")
 
 
 def placeholders(command: str) -> list[str]:
@@ -71,132 +76,125 @@ def resolve_values(
     return resolved
 
 
+def env_name(name: str) -> str:
+    """The environment variable a card placeholder refers to."""
+    return "FORGE_VAR_" + name
+
+
+@dataclass(frozen=True)
+class Binding:
+    name: str  # the placeholder, e.g. `path` or `nodes.a.output`
+    env: str  # the environment variable the command refers to
+    value: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A command exactly as it will run, and what it needs bound in its environment."""
+
+    command: str
+    bindings: list[Binding] = field(default_factory=list)
+    # Why some value would be parsed as code by a nested interpreter; empty when none is.
+    nested: list[str] = field(default_factory=list)
+    # The template with the raw values put in: what a nested interpreter effectively parses.
+    effective: str = ""
+    # The command with top-level values shell-quoted in: what risk analysis looks at.
+    analysis: str = ""
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {b.env: b.value for b in self.bindings}
+
+
 def render(
     command: str, variables: Sequence[Variable], values: Mapping[str, str] | None = None
-) -> str:
-    """The command with every placeholder replaced by its safely quoted value."""
+) -> Rendered:
+    """Resolve the values (422 if missing/unknown/NUL) and render the command with references."""
     resolved = resolve_values(command, variables, values)
-    if not resolved:
-        return command
-    return _Substituter(command, resolved).run()
+    return render_references(command, resolved, {n: env_name(n) for n in resolved})
 
 
-@dataclass
-class _Heredoc:
-    delimiter: str
-    strip_tabs: bool
-    expands: bool
+def nested_reasons(command: str) -> list[str]:
+    """For a card's template: placeholders whose value a nested interpreter would parse."""
+    names = placeholders(command)
+    if not names:
+        return []
+    return render_references(
+        command, dict.fromkeys(names, ""), {n: env_name(n) for n in names}
+    ).nested
 
 
-@dataclass
-class _Substituter:
-    text: str
-    values: Mapping[str, str]
-    stack: list[str] = field(default_factory=lambda: ["top"])
-    pending: list[_Heredoc] = field(default_factory=list)
-    body: _Heredoc | None = None
-    out: list[str] = field(default_factory=list)
+def render_references(
+    command: str,
+    values: Mapping[str, str],
+    env_names: Mapping[str, str],
+    pattern: re.Pattern[str] = PLACEHOLDER,
+) -> Rendered:
+    """Replace each `pattern` match (group 1 = key into values/env_names) by its reference."""
+    parsed = parse(command, pattern)
+    if not parsed.slots:
+        return Rendered(command, effective=command, analysis=command)
+    out: list[str] = []
+    effective: list[str] = []
+    analysis: list[str] = []
+    reasons: list[str] = []
+    last = 0
+    for slot in parsed.slots:
+        value = values[slot.name]
+        ref = _reference(parsed, slot, env_names[slot.name], value, command)
+        between = command[last : slot.start]
+        out += [between, ref]
+        effective += [between, value]
+        analysis += [between, shlex.quote(value) if slot.context == "word" else ref]
+        reasons += [r for r in nested.reasons(parsed, slot) if r not in reasons]
+        last = slot.end
+    for parts in (out, effective, analysis):
+        parts.append(command[last:])
+    if parsed.has_error:
+        reasons.append(
+            "Forge could not fully parse this command, so it cannot tell whether a value "
+            "reaches a nested interpreter"
+        )
+    used = dict.fromkeys(slot.name for slot in parsed.slots)
+    bindings = [Binding(name, env_names[name], values[name]) for name in used]
+    return Rendered("".join(out), bindings, reasons, "".join(effective), "".join(analysis))
 
-    def run(self) -> str:
-        i, n = 0, len(self.text)
-        while i < n:
-            match = PLACEHOLDER.match(self.text, i)
-            if match:
-                self.out.append(self._quoted(match.group(1)))
-                i = match.end()
-                continue
-            i = self._advance(i)
-        return "".join(self.out)
 
-    def _quoted(self, name: str) -> str:
-        value = self.values[name]
-        if self.body is not None:
-            return self._heredoc_value(name, value, self.body)
-        context = self.stack[-1]
-        quoted = shlex.quote(value)
-        if context == "sq":
-            return "'" + quoted + "'"
-        if context == "dq":
-            return '"' + quoted + '"'
-        return quoted
+def _reference(parsed: Parsed, slot: Slot, env: str, value: str, command: str) -> str:
+    """The text that makes bash expand `env` to exactly its value at this spot."""
+    context = slot.context
+    if context == "brace":
+        context = "heredoc" if outer_context(parsed, slot) == "heredoc" else "word"
+    if context in ("dq", "heredoc"):
+        return "${" + env + "}"
+    if context == "sq":
+        return "'\"${" + env + "}\"'"
+    if context == "ansi":
+        return "'\"${" + env + "}\"$'"
+    if context == "raw_heredoc":
+        _check_heredoc_line(parsed, slot, value, command)
+        return value
+    return '"${' + env + '}"'  # a word, or a comment (where nothing is expanded)
 
-    @staticmethod
-    def _heredoc_value(name: str, value: str, doc: _Heredoc) -> str:
-        lines = value.split("\n")
-        if any((line.lstrip("\t") if doc.strip_tabs else line) == doc.delimiter for line in lines):
-            raise ValidationFailed(f"Variable {name} would end the here-document early")
-        if not doc.expands:
-            return value
-        # In an expanding here-document only \, $ and ` are special.
-        return re.sub(r"([\\$`])", r"\\\1", value)
 
-    def _advance(self, i: int) -> int:
-        ch = self.text[i]
-        self.out.append(ch)
-        if self.body is not None:
-            return self._advance_body(i)
-        ctx = self.stack[-1]
-        nxt = self.text[i + 1] if i + 1 < len(self.text) else ""
-        if ctx == "sq":
-            if ch == "'":
-                self.stack.pop()
-            return i + 1
-        if ch == "\\" and nxt:
-            self.out.append(nxt)
-            return i + 2
-        if ctx == "dq":
-            if ch == '"':
-                self.stack.pop()
-            elif ch == "$" and nxt == "(":
-                self.out.append(nxt)
-                self.stack.append("sub")
-                return i + 2
-            elif ch == "`":
-                self.stack.append("bt")
-            return i + 1
-        return self._advance_code(i, ch, nxt, ctx)
-
-    def _advance_code(self, i: int, ch: str, nxt: str, ctx: str) -> int:
-        if ch == "'":
-            self.stack.append("sq")
-        elif ch == '"':
-            self.stack.append("dq")
-        elif ch == "`":
-            if ctx == "bt":
-                self.stack.pop()
-            else:
-                self.stack.append("bt")
-        elif ch == "$" and nxt == "(":
-            self.out.append(nxt)
-            self.stack.append("sub")
-            return i + 2
-        elif ch == "(" and ctx.startswith("sub"):
-            self.stack.append("sub")
-        elif ch == ")" and ctx == "sub":
-            self.stack.pop()
-        elif ch == "<" and nxt == "<" and self.text[i + 2 : i + 3] != "<":
-            heredoc = _HEREDOC.match(self.text, i)
-            if heredoc:
-                delim = heredoc.group(2) or heredoc.group(3) or heredoc.group(4) or ""
-                quoted = heredoc.group(4) is None or self.text[heredoc.start(4) - 1] == "\\"
-                self.pending.append(_Heredoc(delim, heredoc.group(1) == "-", not quoted))
-                self.out.append(self.text[i + 1 : heredoc.end()])
-                return heredoc.end()
-        elif ch == "\n" and self.pending:
-            self.body = self.pending.pop(0)
-            return self._advance_body(i)
-        return i + 1
-
-    def _advance_body(self, i: int) -> int:
-        # Called at each character of a here-document body (already emitted); at a newline the
-        # next line is checked, since a line equal to the delimiter ends the body.
-        if self.body is None or self.text[i] != "\n":
-            return i + 1
-        end = self.text.find("\n", i + 1)
-        line = self.text[i + 1 : end if end >= 0 else len(self.text)]
-        check = line.lstrip("\t") if self.body.strip_tabs else line
-        if check == self.body.delimiter:
-            self.out.append(line)
-            self.body = self.pending.pop(0) if self.pending else None
-            return i + 1 + len(line)
-        return i + 1
+def _check_heredoc_line(parsed: Parsed, slot: Slot, value: str, command: str) -> None:
+    """Refuse a value that would put the delimiter alone on a line of a quoted here-document."""
+    node: Node | None = parsed.node_at(slot)
+    while node is not None and node.type != "heredoc_redirect":
+        node = node.parent
+    if node is None:
+        return
+    delimiter, strip_tabs = "", False
+    for child in node.children:
+        text = parsed.source[child.start_byte : child.end_byte].decode(errors="replace")
+        if child.type == "<<-":
+            strip_tabs = True
+        elif child.type == "heredoc_start":
+            delimiter = re.sub(r"[\'\"\\]", "", text)
+    line_start = command.rfind("\n", 0, slot.start) + 1
+    line_end = command.find("\n", slot.end)
+    line_end = len(command) if line_end < 0 else line_end
+    line = command[line_start : slot.start] + value + command[slot.end : line_end]
+    for piece in line.split("\n"):
+        if (piece.lstrip("\t") if strip_tabs else piece) == delimiter:
+            raise ValidationFailed(f"Variable {slot.name} would end the here-document early")

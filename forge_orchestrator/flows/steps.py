@@ -158,17 +158,28 @@ class StepRunner:
         inputs = self.run.inputs
         card = self.cards.get(node_id)
         card_values = {k: render(v, values, inputs) for k, v in data.variables.items()}
-        command = render_shell(
+        rendered = render_shell(
             card.command if card else data.command or "",
             values,
             inputs,
             card_values if card else None,
             card.variables if card else (),
         )
+        command = rendered.command
+        # The recorded input is exactly what runs: values are bound in the environment.
         rec.input = self._redact(command)
+        if rendered.nested:
+            # Nobody can confirm mid-run, and an upstream output (an LLM's, say) is untrusted.
+            rec.error = (
+                "Refused: a value would be parsed as code by a nested interpreter ("
+                + "; ".join(rendered.nested)
+                + "). Pass it as an argument instead, e.g. bash -c '… \"$1\" …' _ {{ … }}"
+            )
+            return False
         cwd_template = data.cwd or (card.cwd if card else None)
         cwd = render(cwd_template, values, inputs) if cwd_template else None
         env = {k: render(v, values, inputs) for k, v in data.env.items()}
+        env.update(rendered.env)  # last, so a node's env cannot change what a reference means
         timeout = min(
             data.timeout_s or settings.command_default_timeout_s, settings.command_max_timeout_s
         )

@@ -1,4 +1,4 @@
-"""`{{ nodes.<id>.output }}`-style templates: parsing for validation, rendering with quoting."""
+"""`{{ nodes.<id>.output }}`-style templates: parsing for validation, rendering for steps."""
 
 from __future__ import annotations
 
@@ -6,8 +6,17 @@ import json
 import re
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
+
+from ..commands.models import Variable
+from ..commands.variables import (
+    PLACEHOLDER,
+    Rendered,
+    env_name,
+    render_references,
+    resolve_values,
+)
 
 _BLOCK = re.compile(r"\{\{(.*?)\}\}", re.S)
 _EXPR = re.compile(
@@ -117,14 +126,13 @@ def render_shell(
     nodes: Mapping[str, NodeValues],
     inputs: Mapping[str, str],
     card_values: Mapping[str, str] | None = None,
-    card_variables: Sequence[Any] = (),
-) -> str:
-    """A shell command with every value quoted for the spot it lands in (plain, '…', "…",
-    $(…), here-document), using the command cards' context-aware substituter."""
-    from ..commands.models import Variable
-    from ..commands.variables import render as render_card
-
-    values: dict[str, str] = {}
+    card_variables: Sequence[Variable] = (),
+) -> Rendered:
+    """A shell command whose references (and a card's own `{{name}}`s) are environment
+    references, FORGE_REF_<n> / FORGE_VAR_<name>, bound to their values: no value is in the
+    source. `.nested` names values a nested interpreter would parse as code."""
+    flow_values: dict[str, str] = {}
+    labels: dict[str, str] = {}
 
     def sub(m: re.Match[str]) -> str:
         try:
@@ -133,13 +141,27 @@ def render_shell(
             if _CARD_PLACEHOLDER.match(m.group(0)):
                 return m.group(0)  # a command card's own {{name}} placeholder
             raise
-        name = f"__flow_ref_{len(values)}"
-        values[name] = resolve(ref, nodes, inputs)
-        return "{{" + name + "}}"
+        key = f"__flow_ref_{len(flow_values) + 1}"
+        flow_values[key] = resolve(ref, nodes, inputs)
+        labels[key] = m.group(1).strip()
+        return "{{" + key + "}}"
 
     text = _BLOCK.sub(sub, command)
-    declared = [Variable(name=n) for n in values] + list(card_variables)
-    return render_card(text, declared, {**values, **(card_values or {})})
+    card_text = PLACEHOLDER.sub(lambda m: "" if m.group(1) in flow_values else m.group(0), text)
+    values = {**resolve_values(card_text, card_variables, card_values), **flow_values}
+    env_names = {k: env_name(k) for k in values}
+    env_names.update({k: f"FORGE_REF_{k.rsplit('_', 1)[1]}" for k in flow_values})
+    rendered = render_references(text, values, env_names)
+    # Show a flow reference by its expression, not its internal key.
+    bindings = [replace(b, name=labels.get(b.name, b.name)) for b in rendered.bindings]
+    nested = [_relabel(r, labels) for r in rendered.nested]
+    return replace(rendered, bindings=bindings, nested=nested)
+
+
+def _relabel(reason: str, labels: Mapping[str, str]) -> str:
+    for key, label in labels.items():
+        reason = reason.replace("{{" + key + "}}", "{{ " + label + " }}")
+    return reason
 
 
 def render(

@@ -15,10 +15,8 @@ from pathlib import Path
 
 import psutil
 
+from ..child_env import child_env
 from ..errors import ValidationFailed
-
-# The shell must not inherit the server's access token; everything else is the user's own env.
-_HIDDEN_ENV = ("FORGE_TOKEN",)
 
 
 @dataclass
@@ -45,9 +43,8 @@ def resolve_cwd(cwd: str | None) -> str:
 
 
 def shell_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _HIDDEN_ENV}
-    env.update({"TERM": "xterm-256color", "COLORTERM": "truecolor", "TERM_PROGRAM": "forge"})
-    return env
+    # The shell must not inherit the server's secrets (child_env); the rest is the user's env.
+    return child_env({"TERM": "xterm-256color", "COLORTERM": "truecolor", "TERM_PROGRAM": "forge"})
 
 
 def set_winsize(fd: int, rows: int, cols: int) -> None:

@@ -67,7 +67,8 @@ def test_card_run_renders_variables_and_updates_history(client: TestClient) -> N
         json={"name": "greet", "command": "echo hello {{who}}", "variables": [{"name": "who"}]},
     ).json()
     first = final(client, start(client, card_id=card["id"], variables={"who": "a b"})["id"])
-    assert first["command"] == "echo hello 'a b'"
+    # What runs is the reference; the value is bound in that run's environment only.
+    assert first["command"] == 'echo hello "${FORGE_VAR_who}"'
     assert first["output"] == "hello a b\n"
     second = final(client, start(client, card_id=card["id"], variables={"who": "c"})["id"])
     history = client.get("/api/commands/runs", params={"card_id": card["id"]}).json()

@@ -1,4 +1,6 @@
-"""Variables: placeholders are declared, required ones enforced, and no value can inject."""
+"""Variables: placeholders are declared, required ones enforced, and no value can inject.
+
+The full template x value corpus is test_quoting_corpus.py; these run through run_process."""
 
 from __future__ import annotations
 
@@ -43,16 +45,23 @@ TEMPLATES = [
 async def test_no_value_can_inject(tmp_path: Path, attack: str, template: str, shape: str) -> None:
     marker = tmp_path / "pwned"
     value = attack.format(m=marker)
-    command = render(template, [Variable(name="v", required=True)], {"v": value})
-    result = await run_process(command, cwd=str(tmp_path), timeout_s=10, output_cap=1 << 20)
+    rendered = render(template, [Variable(name="v", required=True)], {"v": value})
+    command = rendered.command
+    result = await run_process(
+        command, cwd=str(tmp_path), env=rendered.env, timeout_s=10, output_cap=1 << 20
+    )
     assert not marker.exists(), command
     assert result.status == "succeeded", (command, result.output)
     assert result.output == shape.format(value) + "\n", command
 
 
-def test_a_value_that_would_end_a_here_document_is_refused() -> None:
+def test_a_value_that_would_end_a_quoted_here_document_is_refused() -> None:
+    # A quoted delimiter means bash expands nothing there, so the value is put in as text.
     with pytest.raises(ValidationFailed):
-        render("cat <<EOF\n{{v}}\nEOF", [], {"v": "x\nEOF\ntouch /tmp/x"})
+        render("cat <<'EOF'\n{{v}}\nEOF", [], {"v": "x\nEOF\ntouch /tmp/x"})
+    # An expanding here-document gets a reference, which no value can end.
+    rendered = render("cat <<EOF\n{{v}}\nEOF", [], {"v": "x\nEOF\ntouch /tmp/x"})
+    assert rendered.command == "cat <<EOF\n${FORGE_VAR_v}\nEOF"
 
 
 def test_missing_required_value_is_422_with_the_names() -> None:
@@ -64,8 +73,11 @@ def test_missing_required_value_is_422_with_the_names() -> None:
 
 def test_defaults_fill_in_and_unknown_names_are_refused() -> None:
     variables = [Variable(name="name", default="world")]
-    assert render("echo hello {{name}}", variables, {}) == "echo hello world"
-    assert render("echo hello {{ name }}", variables, {"name": "you all"}) == "echo hello 'you all'"
+    default = render("echo hello {{name}}", variables, {})
+    assert default.command == 'echo hello "${FORGE_VAR_name}"'
+    assert default.env == {"FORGE_VAR_name": "world"}
+    given = render("echo hello {{ name }}", variables, {"name": "you all"})
+    assert given.env == {"FORGE_VAR_name": "you all"} and given.command == default.command
     with pytest.raises(ValidationFailed):
         render("echo {{name}}", variables, {"nmae": "typo"})
 
