@@ -87,6 +87,28 @@ export interface RunRequest {
   timeout_s?: number;
   variables?: Record<string, string>;
   confirm?: boolean;
+  /** From a preview or a 409: confirms exactly that rendered command with those values. */
+  confirm_token?: string;
+}
+
+/** A value bound in the run's environment, and the placeholder it fills. */
+export interface Binding {
+  name: string;
+  env: string;
+  value: string;
+}
+
+/** What POST /commands/run would execute for a body: the exact command and its bindings. */
+export interface RunPreview {
+  command: string;
+  shell: string;
+  bindings: Binding[];
+  effective: string;
+  risk: RiskVerdict;
+  nested: string[];
+  needs_confirmation: boolean;
+  typed_confirmation: boolean;
+  confirm_token: string;
 }
 
 export interface ExportBundle {
@@ -95,11 +117,15 @@ export interface ExportBundle {
   cards: CardCreate[];
 }
 
-/** Details of the 409 a dangerous command gets without "confirm": true. */
+/** Details of the 409 a dangerous command (or a nested-interpreter value) gets unconfirmed. */
 export interface ConfirmationDetails {
   level: RiskLevel;
   reasons: string[];
   command: string;
+  effective?: string;
+  bindings?: Binding[];
+  nested?: string[];
+  confirm_token?: string;
 }
 
 export const listCards = (q?: string, tag?: string, signal?: AbortSignal) =>
@@ -116,6 +142,8 @@ export const importCards = (bundle: unknown) =>
 export const analyzeCommand = (command: string, signal?: AbortSignal) =>
   api<RiskVerdict>("/commands/analyze", { method: "POST", body: { command }, signal });
 
+export const previewRun = (body: RunRequest, signal?: AbortSignal) =>
+  api<RunPreview>("/commands/preview", { method: "POST", body, signal });
 export const startRun = (body: RunRequest) =>
   api<{ run: Run }>("/commands/run", { method: "POST", body }).then((r) => r.run);
 export const getRun = (id: number) => api<Run>(`/commands/runs/${id}`);

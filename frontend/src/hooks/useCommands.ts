@@ -12,12 +12,14 @@ import {
   listCards,
   listRuns,
   listTags,
+  previewRun,
   runEventsUrl,
   startRun,
   updateCard,
   type CardCreate,
   type CardFields,
   type RiskVerdict,
+  type RunPreview,
   type Run,
   type RunRequest,
 } from "../api/commands";
@@ -97,6 +99,38 @@ export function useRiskPreview(command: string): { verdict: RiskVerdict | null; 
     };
   }, [command]);
   return { verdict, pending };
+}
+
+/** Exactly what a run request would execute (command, bindings, risk), after a short pause. */
+export function useRunPreview(body: RunRequest | null): { preview: RunPreview | null; error: unknown } {
+  const [preview, setPreview] = useState<RunPreview | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const key = body ? JSON.stringify(body) : "";
+  useEffect(() => {
+    if (!body) {
+      setPreview(null);
+      return;
+    }
+    const ctrl = new AbortController();
+    const id = window.setTimeout(() => {
+      previewRun(body, ctrl.signal)
+        .then((p) => {
+          setPreview(p);
+          setError(null);
+        })
+        .catch((err: unknown) => {
+          if (ctrl.signal.aborted) return;
+          setPreview(null);
+          setError(err);
+        });
+    }, 200);
+    return () => {
+      ctrl.abort();
+      window.clearTimeout(id);
+    };
+    // `key` stands for the body's content.
+  }, [key]);
+  return { preview, error };
 }
 
 export interface Chunk {

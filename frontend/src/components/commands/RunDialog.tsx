@@ -1,10 +1,12 @@
-// Run a card (or an ad-hoc command): asks for its variables, asks for a typed confirmation when
-// the command is dangerous, starts the run and then shows its live RunPanel.
+// Run a card (or an ad-hoc command): asks for its variables, shows exactly the command that will
+// run (values are bound in its environment, never put in the text), asks for a typed
+// confirmation when the command is dangerous or a value reaches a nested interpreter, starts the
+// run and then shows its live RunPanel.
 
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../../api/client";
-import { placeholders, type Card, type ConfirmationDetails, type Run, type Variable } from "../../api/commands";
-import { useRiskPreview, useStartRun } from "../../hooks/useCommands";
+import { placeholders, type Card, type ConfirmationDetails, type Run, type RunRequest, type Variable } from "../../api/commands";
+import { useRiskPreview, useRunPreview, useStartRun } from "../../hooks/useCommands";
 import { ErrorNote } from "../ErrorNote";
 import { RiskBadge } from "./RiskBadge";
 import { RunPanel } from "./RunPanel";
@@ -37,8 +39,26 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
   const [runId, setRunId] = useState<number | null>(null);
   const start = useStartRun();
   const preview = useRiskPreview(card ? "" : (command ?? ""));
-  const verdict = card ? card.risk : preview.verdict;
+  const body = useMemo((): RunRequest | null => {
+    if (!open || runId !== null) return null;
+    const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ""));
+    return {
+      ...(card ? { card_id: card.id } : { command }),
+      variables: Object.keys(given).length ? given : undefined,
+      cwd: cwd.trim() || undefined,
+    };
+  }, [open, runId, card, command, values, cwd]);
+  const rendered = useRunPreview(body);
+  const exact = rendered.preview;
+  const verdict = exact?.risk ?? (card ? card.risk : preview.verdict);
+  const nested = serverDanger?.nested ?? exact?.nested ?? [];
   const dangerous = verdict?.level === "dangerous" || serverDanger !== null;
+  const token = serverDanger?.confirm_token ?? exact?.confirm_token;
+
+  // A confirmation is for one rendered command with its values: typing again after they change.
+  useEffect(() => setTyped(""), [token]);
+  // A 409's details describe the values it was given; new values get a new preview.
+  useEffect(() => setServerDanger(null), [body]);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -59,13 +79,15 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ""));
+    const confirmed = dangerous && typed === CONFIRM_WORD;
     start.mutate(
       {
         ...(card ? { card_id: card.id } : { command }),
         variables: Object.keys(given).length ? given : undefined,
         cwd: cwd.trim() || undefined,
         timeout_s: timeout ? Number(timeout) : undefined,
-        confirm: dangerous && typed === CONFIRM_WORD,
+        confirm: confirmed,
+        confirm_token: confirmed ? token : undefined,
       },
       {
         onSuccess: (run) => {
@@ -111,7 +133,27 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
               />
             </label>
           ))}
-          {variables.length > 0 && <p className="muted small">Values are shell-quoted before they are put in the command.</p>}
+          {exact && (
+            <div className="stack small" aria-label="What runs">
+              <span className="muted">Runs exactly:</span>
+              <code className="run-command" data-testid="run-preview">
+                {exact.command}
+              </code>
+              {exact.bindings.length > 0 && (
+                <ul className="bindings" aria-label="Bound values">
+                  {exact.bindings.map((b) => (
+                    <li key={b.env}>
+                      <code>{b.env}</code> = <code>{JSON.stringify(b.value)}</code>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
+          {variables.length > 0 && (
+            <p className="muted small">Values are passed in the run’s environment and referenced, so the shell never reads them as code.</p>
+          )}
+          {rendered.error !== null && <ErrorNote error={rendered.error} />}
           <details>
             <summary className="small">Working directory and timeout</summary>
             <div className="stack">
@@ -127,13 +169,21 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
           </details>
           {dangerous && (
             <div className="danger-box" role="alert">
-              <strong>This command is dangerous.</strong>
+              <strong>{nested.length ? "A value will be run as code." : "This command is dangerous."}</strong>
               <ul>
                 {reasons.map((r) => (
                   <li key={r}>{r}</li>
                 ))}
               </ul>
-              {serverDanger && <code className="run-command small">{serverDanger.command}</code>}
+              {nested.length > 0 && (
+                <>
+                  <span className="small">With these values, the nested interpreter parses:</span>
+                  <code className="run-command small" data-testid="nested-effective">
+                    {serverDanger?.effective ?? exact?.effective}
+                  </code>
+                </>
+              )}
+              {serverDanger && !nested.length && <code className="run-command small">{serverDanger.command}</code>}
               <label className="field">
                 <span>
                   Type <code>{CONFIRM_WORD}</code> to run it anyway
