@@ -34,8 +34,9 @@ _CODE_OPTS: dict[str, set[str]] = {
 _AWKS = {"awk", "gawk", "mawk", "nawk", "busybox-awk"}
 _SEDS = {"sed", "gsed"}
 # Every argument is code (at command position): eval and friends, and ssh's remote command.
-_EVALS = {"eval", "let", "source", ".", "trap", "watch", "script", "declare", "typeset", "local",
-          "export", "readonly", "unset", "read", "mapfile", "readarray"}  # fmt: skip
+# (`read` and `mapfile` take variable names, and bash evaluates a name's subscript.)
+_EVALS = {"eval", "let", "source", ".", "trap", "watch", "script", "read", "mapfile",
+          "readarray"}  # fmt: skip
 _WRAPPERS = {"sudo", "doas", "env", "nice", "nohup", "timeout", "time", "exec", "command",
              "builtin", "stdbuf", "setsid", "ionice", "chrt", "xargs", "unbuffer", "caffeinate",
              "flock", "chroot", "runuser", "strace", "ltrace", "then", "do", "!"}  # fmt: skip
@@ -131,6 +132,9 @@ def _command_reasons(command: Node, slot: Slot, source: bytes) -> Iterator[str]:
                     yield f"the program text that `{name}` parses"
         if at_command and name in _EVALS and any(_inside(slot, a) for a in rest):
             yield f"an argument that `{name}` evaluates as shell code or names"
+        printf_v = name == "printf" and j + 2 < len(argv) and names[j + 1] == "-v"
+        if at_command and printf_v and _inside(slot, argv[j + 2]):
+            yield "the variable name `printf -v` assigns, whose subscript bash evaluates"
         if at_command and name == "ssh":
             remote = _ssh_remote(rest, source)
             if any(_inside(slot, a) for a in remote):
@@ -174,6 +178,29 @@ def _stdin_reasons(node: Node, slot: Slot, source: bytes) -> Iterator[str]:
                 yield f"output piped into `{name}`, which runs it as code"
 
 
+def _syntax_reasons(node: Node, slot: Slot, source: bytes) -> Iterator[str]:
+    """Spots where bash itself evaluates text: names, substring offsets, [[ -v ]], argv[0]."""
+    parent = node.parent
+    kind = node.type
+    if kind == "command_name":
+        yield "the command name, so the value chooses the program that runs"
+    elif kind == "variable_name" and parent is not None and parent.type == "variable_assignment":
+        yield "a variable name, whose subscript bash evaluates (`a[$(…)]` runs code)"
+    elif kind in ("declaration_command", "unset_command"):
+        holder = next((c for c in node.children if _inside(slot, c)), None)
+        if holder is not None and holder.type != "variable_assignment":
+            yield "a name that `declare`/`export`/`unset` evaluates (`a[$(…)]` runs code)"
+    elif kind == "expansion":
+        ops = [c for c in node.children if not c.is_named]
+        offset = next((c for c in ops if _text(c, source) == ":"), None)
+        if offset is not None and offset.end_byte <= slot.byte_start:
+            yield "a ${x:offset:length}, which bash evaluates as arithmetic"
+    elif kind == "unary_expression" and parent is not None and parent.type == "test_command":
+        tests_name = any(_text(c, source) == "-v" for c in node.children)
+        if tests_name:
+            yield "a [[ -v name ]] test, whose subscript bash evaluates"
+
+
 def reasons(parsed: Parsed, slot: Slot) -> list[str]:
     """Why this placeholder's value would be parsed as code; empty when it stays data."""
     source = parsed.source
@@ -191,6 +218,7 @@ def reasons(parsed: Parsed, slot: Slot) -> list[str]:
             if ops & _ARITH_TESTS:
                 found.append("an arithmetic test in [[ ]], which evaluates `a[$(…)]` in a value")
         found.extend(_stdin_reasons(node, slot, source))
+        found.extend(_syntax_reasons(node, slot, source))
         node = node.parent
     tag = "{{" + slot.name + "}}"
     return [f"{tag} is inside {why}" for why in dict.fromkeys(found)]

@@ -60,6 +60,9 @@ TEMPLATES = [
     Template(f"(printf '%s{N}' {{{{v}}}})", "{}\0"),
     Template(f"{{ printf '%s{N}' {{{{v}}}}; }}", "{}\0"),
     Template(f"printf '%s{N}' {{{{v}}}} && printf '%s{N}' \"{{{{v}}}}\"", "{}\0{}\0"),
+    Template(f"export FOO={{{{v}}}}; printf '%s{N}' \"$FOO\"", "{}\0"),
+    Template(f"declare -a x=({{{{v}}}}); printf '%s{N}' \"${{x[0]}}\"", "{}\0"),
+    Template(f'printf \'%s{N}\' "${{UNSET#{{{{v}}}}}}" "${{HOME/{{{{v}}}}/}}" >/dev/null', None),
     # Text a nested interpreter parses: detected, and only run after a typed confirmation.
     Template(f"bash -c 'printf \"%s{N}\" {{{{v}}}}'", None, nested=True),
     Template(f"sh -c \"printf '%s{N}' {{{{v}}}}\"", None, nested=True),
@@ -76,6 +79,13 @@ TEMPLATES = [
     Template("bash <<EOF\necho {{v}}\nEOF", None, nested=True),
     Template("echo $(( {{v}} + 1 ))", None, nested=True),
     Template("[[ {{v}} -eq 1 ]] && echo one", None, nested=True),
+    # Names and offsets that bash evaluates as arithmetic, and a value chosen as the program.
+    Template("export {{v}}", None, nested=True),
+    Template("printf -v {{v}} %s x", None, nested=True),
+    Template("x=abc; echo ${x:{{v}}}", None, nested=True),
+    Template("arr[{{v}}]=1", None, nested=True),
+    Template("[[ -v {{v}} ]]", None, nested=True),
+    Template("{{v}} --version", None, nested=True),
 ]
 
 # {m} is replaced by the path of a file that must never be created.
