@@ -19,7 +19,7 @@ from ..commands.models import (
     RunSummary,
 )
 from ..commands.prepare import preview_run
-from ..commands.risk import analyze
+from ..commands.cards import template_verdict
 from ..commands.runs import RunManager
 from .commands import errors
 
@@ -38,7 +38,8 @@ def _manager(request: Request) -> RunManager:
 @router.post("/analyze", response_model=RiskVerdict)
 async def analyze_command(body: AnalyzeRequest) -> RiskVerdict:
     # Parsing a long command takes a while; keep it off the event loop.
-    return await run_in_threadpool(analyze, body.command)
+    # A template's nested-interpreter placeholders count, so the editor's badge shows them.
+    return await run_in_threadpool(template_verdict, body.command)
 
 
 @router.post("/preview", response_model=RunPreview, responses=errors(404))

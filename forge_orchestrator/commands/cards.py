@@ -73,10 +73,15 @@ def _to_card(row: Any, last_run: LastRun | None) -> Card:
     )
 
 
+def template_verdict(command: str) -> RiskVerdict:
+    """A card command's risk, including placeholders a nested interpreter would parse
+    (bash -c '…{{x}}…'), which need a typed confirmation."""
+    return merge_nested(analyze_template(command), nested_reasons(command))
+
+
 def _derived(command: str, variables: Iterable[Variable]) -> dict[str, Any]:
     """Columns computed from the command: the full variable list and the risk verdict."""
-    # Values a nested interpreter would parse (bash -c '…{{x}}…') need a typed confirmation.
-    verdict = merge_nested(analyze_template(command), nested_reasons(command))
+    verdict = template_verdict(command)
     return {
         "variables": [v.model_dump() for v in declare(command, list(variables))],
         "risk_level": verdict.level,

@@ -165,6 +165,8 @@ def _reference(parsed: Parsed, slot: Slot, env: str, value: str, command: str) -
     context = slot.context
     if context == "brace":
         context = "heredoc" if outer_context(parsed, slot) == "heredoc" else "word"
+    if context == "dq" and command[: slot.start].endswith("$"):
+        return '""${' + env + "}"  # `$${x}` would be the shell's pid: keep the `$` literal
     if context in ("dq", "heredoc"):
         return "${" + env + "}"
     if context == "sq":

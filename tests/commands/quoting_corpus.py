@@ -33,6 +33,7 @@ TEMPLATES = [
     Template(f"printf '%s{N}' ${{UNSET_VAR:-{{{{v}}}}}}", "{}\0"),
     Template(f'printf \'%s{N}\' "${{UNSET_VAR:-"{{{{v}}}}"}}"', "{}\0"),
     Template(f"printf '%s{N}' \"${{HOME:+{{{{v}}}}}}\"", "{}\0"),
+    Template(f"printf '%s{N}' \"cost: ${{{{v}}}}\"", "cost: ${}\0"),
     Template(f"cat <<< hi >/dev/null\nprintf '%s{N}' {{{{v}}}}", "{}\0"),
     Template(f"echo $((1<<2)) >/dev/null\nprintf '%s{N}' {{{{v}}}}", "{}\0"),
     Template(f"printf '%s{N}' ok # note {{{{v}}}}", "ok\0"),

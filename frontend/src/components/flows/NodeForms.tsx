@@ -112,7 +112,7 @@ export function ShellForm(props: FormProps) {
           ctx={ctx}
           placeholder="make test"
           error={fieldError(issues, "command")}
-          hint="Type {{ for upstream results and inputs; substituted values are shell-quoted."
+          hint="Type {{ for upstream results and inputs. Values reach the shell through its environment, never as code; a value inside bash -c, eval, ssh… makes the step fail."
         />
       )}
       <TemplateField label="Working directory" value={str(data.cwd)} onChange={(v) => set({ cwd: v })} ctx={ctx} mono placeholder="current directory" error={fieldError(issues, "cwd")} />
