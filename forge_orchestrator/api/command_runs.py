@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
+from ..commands.cards import template_verdict
 from ..commands.models import (
     AnalyzeRequest,
     RiskVerdict,
@@ -19,7 +20,6 @@ from ..commands.models import (
     RunSummary,
 )
 from ..commands.prepare import preview_run
-from ..commands.cards import template_verdict
 from ..commands.runs import RunManager
 from .commands import errors
 
