@@ -19,7 +19,7 @@ VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 
 class Variable(BaseModel):
-    """A `{{name}}` placeholder the card declares; its value is shell-quoted at run time."""
+    """A `{{name}}` placeholder the card declares; its value is bound in the run's environment."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -206,6 +206,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/commands/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview
+         * @description Exactly what POST /run would execute for this body, with its bindings; runs nothing.
+         */
+        post: operations["preview_api_commands_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/commands/run": {
         parameters: {
             query?: never;
@@ -217,7 +237,8 @@ export interface paths {
         put?: never;
         /**
          * Start Run
-         * @description Starts at once; a dangerous command without "confirm": true is refused with 409.
+         * @description Starts at once. 409 `confirmation_required` for a dangerous command without "confirm":
+         *     true, or a value a nested interpreter parses without the matching "confirm_token".
          */
         post: operations["start_run_api_commands_run_post"];
         delete?: never;
@@ -1099,6 +1120,18 @@ export interface components {
             database: string;
             /** Version */
             version: string;
+        };
+        /**
+         * Binding
+         * @description A value bound in the run's environment, and the placeholder it fills.
+         */
+        Binding: {
+            /** Env */
+            env: string;
+            /** Name */
+            name: string;
+            /** Value */
+            value: string;
         };
         /** Budget */
         Budget: {
@@ -2251,6 +2284,41 @@ export interface components {
             run: components["schemas"]["FlowRun"];
         };
         /**
+         * RunPreview
+         * @description What a run request would execute: the exact command, its bindings and its risk.
+         */
+        RunPreview: {
+            /** Bindings */
+            bindings: components["schemas"]["Binding"][];
+            /**
+             * Command
+             * @description Exactly what runs: placeholders are env references.
+             */
+            command: string;
+            /** Confirm Token */
+            confirm_token: string;
+            /**
+             * Effective
+             * @description The command with the values put in as text.
+             */
+            effective: string;
+            /** Needs Confirmation */
+            needs_confirmation: boolean;
+            /**
+             * Nested
+             * @description Values a nested interpreter would parse as code.
+             */
+            nested: string[];
+            risk: components["schemas"]["RiskVerdict"];
+            /** Shell */
+            shell: string;
+            /**
+             * Typed Confirmation
+             * @description The confirmation must be typed, not a click.
+             */
+            typed_confirmation: boolean;
+        };
+        /**
          * RunRequest
          * @description POST /api/commands/run: a saved card (with variables) or an ad-hoc command.
          */
@@ -2261,9 +2329,15 @@ export interface components {
             command?: string | null;
             /**
              * Confirm
+             * @description Confirms a dangerous command (not a nested value).
              * @default false
              */
             confirm: boolean;
+            /**
+             * Confirm Token
+             * @description From a preview or a 409: confirms exactly that rendered command and values.
+             */
+            confirm_token?: string | null;
             /** Cwd */
             cwd?: string | null;
             /** Env */
@@ -2514,7 +2588,7 @@ export interface components {
         };
         /**
          * Variable
-         * @description A `{{name}}` placeholder the card declares; its value is shell-quoted at run time.
+         * @description A `{{name}}` placeholder the card declares; its value is bound in the run's environment.
          */
         Variable: {
             /** Default */
@@ -4135,6 +4209,129 @@ export interface operations {
                 };
             };
             /** @description No such record or route. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state (stale version, confirmation needed, finished run). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A provider or secret this needs is not configured. */
+            424: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The LLM provider failed or could not be reached. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The LLM provider timed out. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    preview_api_commands_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunPreview"];
+                };
+            };
+            /** @description Malformed request body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A hard budget would be exceeded. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: foreign Host or cross-site request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such card or run. */
             404: {
                 headers: {
                     [name: string]: unknown;
