@@ -106,6 +106,10 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
   const title = card ? `Run “${card.name}”` : "Run command";
   const blocked = dangerous && typed !== CONFIRM_WORD;
   const reasons = serverDanger?.reasons ?? verdict?.reasons ?? [];
+  // Values still being filled in are not a problem worth showing; anything else is.
+  const details = rendered.error instanceof ApiError ? rendered.error.details : null;
+  const missing = typeof details === "object" && details !== null && "missing" in details;
+  const previewProblem = rendered.error !== null && !missing && !start.error;
   const showError = start.error && !(start.error instanceof ApiError && start.error.code === "confirmation_required");
 
   return (
@@ -153,7 +157,7 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
           {variables.length > 0 && (
             <p className="muted small">Values are passed in the run’s environment and referenced, so the shell never reads them as code.</p>
           )}
-          {rendered.error !== null && <ErrorNote error={rendered.error} />}
+          {previewProblem && <ErrorNote error={rendered.error} />}
           <details>
             <summary className="small">Working directory and timeout</summary>
             <div className="stack">
