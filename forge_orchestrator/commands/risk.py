@@ -109,9 +109,15 @@ def _downloaded(words: list[Word]) -> str | None:
     return None
 
 
-def _program(cmd: Cmd) -> str:
+def _program(cmd: Cmd, cache: dict[int, str] | None = None) -> str:
+    """The program a command runs behind its wrappers (memoised per analysis by object id)."""
+    if cache is not None and id(cmd) in cache:
+        return cache[id(cmd)]
     inner = unwrap(cmd.argv, Feeds(), lambda: Feed("its input"))
-    return basename(inner.argv[0]) if inner.argv else ""
+    name = basename(inner.argv[0]) if inner.argv else ""
+    if cache is not None:
+        cache[id(cmd)] = name
+    return name
 
 
 def _script(name: str, args: list[str]) -> tuple[str | None, list[str]]:
@@ -150,6 +156,9 @@ class _Analysis:
 
     def __init__(self) -> None:
         self.feeds = Feeds()
+        # Commands stay alive for the whole analysis, so their ids are stable keys.
+        self.programs: dict[int, str] = {}
+        self.fetched: dict[int, str | None] = {}
 
     def text(self, text: str, depth: int) -> list[Finding]:
         findings: list[Finding] = []
@@ -261,12 +270,11 @@ class _Analysis:
 
     def _interpreter(self, cmd: Cmd, name: str, args: list[str], depth: int) -> list[Finding]:
         out: list[Finding] = []
-        upstream = [_program(u) for u in cmd.piped_from()]
         from_stdin = reads_program_from_stdin(name, args)
-        fetched = next((u for u in upstream if u in DOWNLOADERS), None)
+        fetched = self._downloader_upstream(cmd)
         if fetched and from_stdin:
             out.append((DANGEROUS, f"pipes code downloaded by {fetched} into {name}"))
-        elif upstream and name in SHELLS and from_stdin:
+        elif cmd.prev is not None and name in SHELLS and from_stdin:
             out.append((CAUTION, f"runs commands piped into {name}"))
         source = _downloaded(cmd.words)
         if source:
@@ -278,6 +286,20 @@ class _Analysis:
                 script = _POSITIONAL.sub(mark, script)
             out.extend(self.text(script, depth + 1))
         return out
+
+    def _downloader_upstream(self, cmd: Cmd) -> str | None:
+        """The nearest downloader anywhere up the pipeline; memoised so a long one stays linear."""
+        chain: list[Cmd] = []
+        node = cmd.prev
+        while node is not None and id(node) not in self.fetched:
+            chain.append(node)
+            node = node.prev
+        found = self.fetched[id(node)] if node is not None else None
+        for up in reversed(chain):
+            program = _program(up, self.programs)
+            found = program if program in DOWNLOADERS else found
+            self.fetched[id(up)] = found
+        return self.fetched[id(cmd.prev)] if cmd.prev is not None else None
 
     def _remote(self, name: str, args: list[str], depth: int) -> list[Finding]:
         if name == "su":

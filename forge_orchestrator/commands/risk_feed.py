@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from .risk_paths import CAUTION, DANGEROUS, delete_severity, is_temp, normalize
 # A fed path is written into the inner command as a marker word, so that the per-program
 # rules see `rm __forge_feed_0__` and ask what it stands for instead of seeing a literal {}.
 MARK = "__forge_feed_"
+_MARK_RE = re.compile(r"__forge_feed_\d+__")
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class Feeds:
     def of(self, word: str) -> Feed | None:
         if MARK not in word:
             return None
-        return next((f for m, f in self._feeds.items() if m in word), None)
+        found = _MARK_RE.search(word)
+        return self._feeds.get(found.group(0)) if found else None
 
 
 # find primaries that take a value (so the value is not read as a path or a test).

@@ -11,8 +11,9 @@ from typing import Any
 
 import bashlex
 
-# bashlex is recursive and slow on very long inputs; the fallback handles those.
-_BASHLEX_MAX = 20_000
+# bashlex is recursive and ~10x slower than the fallback scanner (and superlinear on long
+# pipelines); commands longer than this use the scanner, which is linear.
+_BASHLEX_MAX = 4_096
 # How far back along a pipeline analysis looks (curl … | a | b | sh); bounds the work per command.
 UPSTREAM_LIMIT = 32
 
