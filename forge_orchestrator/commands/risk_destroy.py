@@ -21,7 +21,8 @@ def overwrite(ctx: Ctx, target: str, what: str) -> Finding:
     """Emptying or overwriting one target: caution, or worse for a system path or a feed."""
     feed = ctx.feeds.of(target)
     if feed is not None:
-        return feed_severity(feed, ctx.assigned, recursive=False, verb=what)
+        level, reason = feed_severity(feed, ctx.assigned, recursive=False, verb=what)
+        return (level, reason) if level else (CAUTION, f"{what} {ctx.show(target)}")
     level, reason = write_severity(ctx.path(target))
     if level == DANGEROUS:
         return level, f"{what} {reason.removeprefix('overwrites ')}"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .risk_paths import CAUTION, DANGEROUS, delete_severity, is_temp, normalize
+from .risk_paths import CAUTION, DANGEROUS, SAFE, delete_severity, is_temp, normalize
 
 # A fed path is written into the inner command as a marker word, so that the per-program
 # rules see `rm __forge_feed_0__` and ask what it stands for instead of seeing a literal {}.
@@ -127,7 +127,9 @@ def feed_severity(
         found = [find_delete_severity(r, feed.broad, assigned) for r in feed.roots]
     elif feed.kind == "list":
         found = [delete_severity(r, assigned, recursive=recursive) for r in feed.roots]
-    level, reason = max(found, default=(CAUTION, ""), key=lambda f: f[0])
-    if feed.kind == "input" or not reason:
+    if feed.kind == "input" or not found:
         return CAUTION, f"{verb} whatever paths {feed.source} lists"
-    return max(level, CAUTION), f"{reason.replace('deletes', verb, 1)} (fed by {feed.source})"
+    level, reason = max(found, key=lambda f: f[0])
+    if not level:
+        return SAFE, ""  # ls *.txt | xargs rm is rm *.txt
+    return level, f"{reason.replace('deletes', verb, 1)} (fed by {feed.source})"

@@ -32,6 +32,11 @@ class Ctx:
     # Where an earlier `cd` in the same line moved to, for resolving relative paths.
     cwd: str | None = None
 
+    def show(self, word: str) -> str:
+        """A word for a reason: a feed marker is named by what it stands for."""
+        feed = self.feeds.of(word)
+        return word if feed is None else f"what {feed.source} lists"
+
     def delete(self, target: str, *, recursive: bool) -> tuple[int, str]:
         feed = self.feeds.of(target)
         if feed is not None:
@@ -145,9 +150,10 @@ def rule_chmod(ctx: Ctx) -> list[Finding]:
         system = _permission_target_level(ctx, target) == DANGEROUS
         if system and (recursive or world or normalize(target) == "/"):
             what = "recursively " if recursive else ""
-            out.append((DANGEROUS, f"{ctx.name} {what}changes ownership/permissions of {target}"))
+            shown = ctx.show(target)
+            out.append((DANGEROUS, f"{ctx.name} {what}changes ownership/permissions of {shown}"))
         elif recursive and world:
-            out.append((CAUTION, f"makes everything under {target} world-writable"))
+            out.append((CAUTION, f"makes everything under {ctx.show(target)} world-writable"))
     return out
 
 
@@ -171,7 +177,8 @@ def rule_write_targets(ctx: Ctx) -> list[Finding]:
     if name == "mv":
         for source in split_opts(args)[1][:-1]:
             if _permission_target_level(ctx, source) == DANGEROUS:
-                found.append((DANGEROUS, f"mv moves away the system or home location {source}"))
+                shown = ctx.show(source)
+                found.append((DANGEROUS, f"mv moves away the system or home location {shown}"))
     return found
 
 

@@ -28,7 +28,14 @@ GROUPS: list[tuple[str, list[str]]] = [
             "find . -type f -exec nice rm {} \\;",
             "rm -rf .",
             "rm -rf *",
+            "ls | xargs rm",
+            "rm $(ls)",
         ],
+    ),
+    ("dangerous", ["find build -delete", "find build -type f -delete", "find build | xargs rm"]),
+    (
+        "safe",
+        ["rm *.txt", "ls *.txt | xargs rm", "parallel rm ::: a.txt b.txt", "echo a.txt | xargs rm"],
     ),
     (
         "dangerous",  # every file a broad find under / matches

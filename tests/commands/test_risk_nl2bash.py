@@ -7,15 +7,18 @@ from pathlib import Path
 
 from forge_orchestrator.commands.risk import LEVELS, analyze
 
-LABELS = Path(__file__).parents[1] / "data" / "nl2bash_risk_labels.tsv"
-# Bounds on the labelled sample (460 commands); measured: 0 missed, 3 false alarms (0.8 %).
+DATA = Path(__file__).parents[1] / "data"
+# The 460-line sample the analyser was developed against, and 100 held-out lines labelled after.
+LABELS = (DATA / "nl2bash_risk_labels.tsv", DATA / "nl2bash_risk_heldout.tsv")
+# Bounds on all 560 commands; measured: 0 missed, 3 false alarms (0.7 %), 5 rated lower (0.9 %).
 MAX_FALSE_ALARM_RATE = 0.02  # rated dangerous (typed confirmation) while labelled lower
 MAX_UNDER_RATE = 0.02  # rated below the label at any level (all are malformed lines today)
 
 
 def _rows() -> list[tuple[str, str, str]]:
     rows = []
-    for line in LABELS.read_text(encoding="utf-8").splitlines():
+    lines = [line for path in LABELS for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         if line.strip() and not line.startswith("#"):
             level, category, command = line.split("\t", 2)
             assert level in LEVELS, line
