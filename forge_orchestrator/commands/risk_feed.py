@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .risk_paths import CAUTION, DANGEROUS, SAFE, delete_severity, is_temp, normalize
 
 # A fed path is written into the inner command as a marker word, so that the per-program
-# rules see `rm __forge_feed_0__` and ask what it stands for instead of seeing a literal {}.
-MARK = "__forge_feed_"
-_MARK_RE = re.compile(r"__forge_feed_\d+__")
+# rules see `rm __forge_feed_…_0__` and ask what it stands for instead of seeing a literal {}.
+# Each analysis draws its own random marker, so a command cannot spell one to pass as a feed.
 
 
 @dataclass(frozen=True)
@@ -26,17 +26,19 @@ class Feeds:
     """The markers of one analysis and the feeds they stand for."""
 
     def __init__(self) -> None:
+        self._prefix = f"__forge_feed_{secrets.token_hex(6)}_"
+        self._pattern = re.compile(re.escape(self._prefix) + r"\d+__")
         self._feeds: dict[str, Feed] = {}
 
     def add(self, feed: Feed) -> str:
-        mark = f"{MARK}{len(self._feeds)}__"
+        mark = f"{self._prefix}{len(self._feeds)}__"
         self._feeds[mark] = feed
         return mark
 
     def of(self, word: str) -> Feed | None:
-        if MARK not in word:
+        if self._prefix not in word:
             return None
-        found = _MARK_RE.search(word)
+        found = self._pattern.search(word)
         return self._feeds.get(found.group(0)) if found else None
 
 

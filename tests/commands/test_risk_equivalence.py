@@ -198,3 +198,10 @@ def test_reasons_follow_the_feed_to_its_source() -> None:
     assert any("under /" in r and "find" in r for r in reasons), reasons
     reasons = analyze("find . -exec sudo rm -fr {} \\;").reasons
     assert any("root" in r for r in reasons), reasons
+
+
+def test_a_command_cannot_spell_a_feed_marker_to_pass_as_fed_paths() -> None:
+    # Feed markers are drawn per analysis; a literal look-alike is just a path in the home.
+    for fake in ("__forge_feed_0__", "__forge_feed_000000000000_0__"):
+        verdict = analyze(f"echo a | xargs true; rm -rf ~/{fake}")
+        assert verdict.level == "dangerous", verdict
