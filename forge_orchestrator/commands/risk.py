@@ -146,7 +146,7 @@ def reads_program_from_stdin(name: str, args: list[str]) -> bool:
     if python and any(a.startswith(("-m", "-c")) for a in args):
         return False
     operands = [a for a in args if not a.startswith("-") or a == "-"]
-    if name in SHELLS and any(a.startswith("-") and "s" in a[1:] for a in args):
+    if name in SHELLS and any(a[:1] == "-" and a[1:2] != "-" and "s" in a[1:] for a in args):
         return True
     return not operands or operands[0] == "-"
 
