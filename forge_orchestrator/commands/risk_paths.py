@@ -19,6 +19,10 @@ SYSTEM_TOP = {
 # Anything under these is the operating system; writing there rewrites the system.
 SYSTEM_WRITE = ("/etc", "/usr", "/boot", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
                 "/sys", "/proc", "/System", "/Library")  # fmt: skip
+# Directories for scratch files: deleting inside them (not them) is routine.
+TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/private/tmp")  # noqa: S108 (names, not files)
+# Beyond SYSTEM_WRITE, system state that an overwrite or a permission change can break.
+SYSTEM_STATE = ("/var", "/private/var")
 _HARMLESS_DEV = re.compile(r"^/dev/(null|zero|stdout|stderr|stdin|tty|fd/\d+|full|random|urandom)$")
 BLOCK_DEVICE = re.compile(
     r"^/dev/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+n\d+(p\d+)?|mmcblk\d+(p\d+)?"
@@ -48,9 +52,31 @@ def is_harmless_device(path: str) -> bool:
     return bool(_HARMLESS_DEV.match(normalize(path)))
 
 
-def under_system(path: str) -> bool:
+def _under(norm: str, roots: tuple[str, ...]) -> bool:
+    return any(norm == root or norm.startswith(root + "/") for root in roots)
+
+
+def under_system(path: str, *, state: bool = False) -> bool:
+    """Under the system's programs and configuration (and, with `state`, /var and /root)."""
     norm = normalize(path)
-    return any(norm == root or norm.startswith(root + "/") for root in SYSTEM_WRITE)
+    if _under(norm, SYSTEM_WRITE):
+        return True
+    return state and _under(norm, SYSTEM_STATE) and not is_temp(norm, inside=False)
+
+
+def is_temp(path: str, *, inside: bool = True) -> bool:
+    """In a scratch directory (strictly inside it unless `inside` is false)."""
+    norm = normalize(path)
+    return any(norm.startswith(t + "/") or (not inside and norm == t) for t in TEMP_DIRS)
+
+
+def is_home(path: str) -> bool:
+    """The home directory or anything in it, as written (~, ~user, $HOME, /home/x, /Users/x)."""
+    norm = normalize(path)
+    if re.match(r"^~[A-Za-z0-9_.-]*(/|$)", norm) or re.match(r"^\$\{?HOME\b", norm):
+        return True
+    parts = [p for p in norm.split("/") if p]
+    return norm.startswith("/") and len(parts) >= 2 and parts[0] in ("home", "Users")
 
 
 def write_severity(path: str) -> tuple[int, str]:
@@ -62,7 +88,7 @@ def write_severity(path: str) -> tuple[int, str]:
         return DANGEROUS, f"writes onto the block device {norm}, destroying its data"
     if norm.startswith("/usr/local/"):
         return CAUTION, f"writes into {norm}"
-    if under_system(norm):
+    if under_system(norm, state=True):
         return DANGEROUS, f"overwrites the system path {norm}"
     if norm.startswith(("~/.ssh", "$HOME/.ssh", "~/.bashrc", "~/.profile", "~/.zshrc")):
         return CAUTION, f"overwrites {norm}"
@@ -77,18 +103,22 @@ def _only_dots_and_globs(path: str) -> bool:
 def delete_severity(
     raw: str, assigned: Mapping[str, str | None], *, recursive: bool, depth: int = 0
 ) -> tuple[int, str]:
-    """Deleting `raw` (an rm/find target as written)."""
+    """Deleting `raw` (an rm/find target as written); see notes/risk.md for the policy."""
     if not raw:
         return SAFE, ""
+    raw = _CWD_SUBST.sub(".", raw)
     if "$(" in raw or "`" in raw:
         return CAUTION, f"deletes paths computed by a command ({raw})"
     var = _VAR.match(raw)
     if var and depth < 4:
         return _variable_target(raw, var, assigned, recursive, depth)
     norm = normalize(raw)
-    home = norm in ("~", "~/*", "~/.*") or re.fullmatch(r"~[A-Za-z0-9_.-]*", norm) is not None
-    if home:
+    if re.fullmatch(r"~[A-Za-z0-9_.-]*(/(\*|\.\*))?", norm):
         return DANGEROUS, f"deletes the home directory ({raw})"
+    if norm.startswith("~"):
+        if recursive:
+            return DANGEROUS, f"deletes {raw} recursively inside the home directory"
+        return _glob_level(norm), f"deletes every matching file in {posixpath.dirname(norm)}"
     if norm.startswith("/"):
         return _absolute_target(raw, norm, recursive)
     if _only_dots_and_globs(norm):
@@ -98,7 +128,18 @@ def delete_severity(
         ), f"deletes {what} ({raw})"
     if recursive:
         return CAUTION, f"deletes {raw} recursively"
+    if posixpath.basename(norm) in ("*", ".*"):
+        return CAUTION, f"deletes every file in {posixpath.dirname(norm)}"
     return SAFE, ""
+
+
+# $(pwd), `pwd` and $PWD name the current directory, so they are judged as "." would be.
+_CWD_SUBST = re.compile(r"^(\$\(pwd(\s+-[LP])?\)|`pwd(\s+-[LP])?`)")
+
+
+def _glob_level(norm: str) -> int:
+    """Non-recursive deletion in a home or absolute directory: a glob there is caution."""
+    return CAUTION if any(ch in posixpath.basename(norm) for ch in "*?[") else SAFE
 
 
 def _absolute_target(raw: str, norm: str, recursive: bool) -> tuple[int, str]:
@@ -112,8 +153,13 @@ def _absolute_target(raw: str, norm: str, recursive: bool) -> tuple[int, str]:
     if under_system(norm) or (len(parts) == 2 and parts[1] in ("*", ".*")):
         return DANGEROUS, f"deletes system files ({raw})"
     if recursive:
-        return CAUTION, f"deletes {raw} recursively"
-    return SAFE, ""
+        if is_temp(norm):
+            return CAUTION, f"deletes {raw} recursively"
+        # Outside the scratch directories an absolute path is a system, home or data location.
+        return DANGEROUS, f"deletes {raw} recursively (an absolute path outside /tmp)"
+    if is_temp(norm):
+        return SAFE, ""
+    return _glob_level(norm), f"deletes every matching file in {posixpath.dirname(norm)}"
 
 
 def _variable_target(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .risk_feed import Feeds, feed_severity, find_delete_severity, parse_find
 from .risk_paths import (
     CAUTION,
     DANGEROUS,
     SAFE,
+    SYSTEM_TOP,
     delete_severity,
     is_block_device,
     normalize,
@@ -25,9 +27,21 @@ class Ctx:
     name: str
     args: list[str]
     assigned: Mapping[str, str | None]
-    via_xargs: bool = False
+    # What feed markers in the arguments stand for (xargs input, find -exec's {}).
+    feeds: Feeds = field(default_factory=Feeds)
     # Where an earlier `cd` in the same line moved to, for resolving relative paths.
     cwd: str | None = None
+
+    def show(self, word: str) -> str:
+        """A word for a reason: a feed marker is named by what it stands for."""
+        feed = self.feeds.of(word)
+        return word if feed is None else f"what {feed.source} lists"
+
+    def delete(self, target: str, *, recursive: bool) -> tuple[int, str]:
+        feed = self.feeds.of(target)
+        if feed is not None:
+            return feed_severity(feed, self.assigned, recursive=recursive)
+        return delete_severity(self.path(target), self.assigned, recursive=recursive)
 
     def path(self, target: str) -> str:
         if self.cwd is None or target.startswith(("/", "~", "$")) or not target:
@@ -61,40 +75,22 @@ def rule_rm(ctx: Ctx) -> list[Finding]:
     out: list[Finding] = []
     if "--no-preserve-root" in opts:
         out.append((DANGEROUS, "rm --no-preserve-root disables the guard against deleting /"))
-    if ctx.via_xargs and recursive:
-        out.append((CAUTION, "deletes recursively whatever paths the input lists"))
     for target in targets:
-        level, reason = delete_severity(ctx.path(target), ctx.assigned, recursive=recursive)
+        level, reason = ctx.delete(target, recursive=recursive)
         if level:
             out.append((level, reason))
     return out
 
 
 def rule_find(ctx: Ctx) -> list[Finding]:
-    roots: list[str] = []
-    for arg in ctx.args:
-        if arg.startswith(("-", "(", "!")):
-            break
-        roots.append(arg)
-    deletes = "-delete" in ctx.args
-    for i, arg in enumerate(ctx.args):
-        if arg in ("-exec", "-execdir", "-ok", "-okdir") and i + 1 < len(ctx.args):
-            deletes = deletes or ctx.args[i + 1].rsplit("/", 1)[-1] in ("rm", "shred", "unlink")
-    if not deletes:
+    """find -delete; -exec/-ok commands are judged as commands fed find's matches."""
+    spec = parse_find(ctx.args)
+    if spec.deletes_broad is None:
         return []
-    filtered = any(a in _FIND_FILTERS for a in ctx.args)
-    out: list[Finding] = []
-    for root in roots or ["."]:
-        level, _ = delete_severity(ctx.path(root), ctx.assigned, recursive=True)
-        if level == DANGEROUS and normalize(root) in (".", "..") and filtered:
-            level = CAUTION  # find . -name '*.pyc' -delete is routine clean-up
-        out.append((max(level, CAUTION), f"find {root} … deletes every file it matches"))
-    return out
-
-
-_FIND_FILTERS = {"-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-type",
-                 "-mtime", "-mmin", "-newer", "-size", "-empty", "-user", "-group", "-perm",
-                 "-wholename"}  # fmt: skip
+    return [
+        find_delete_severity(ctx.path(root), spec.deletes_broad, ctx.assigned)
+        for root in spec.roots
+    ]
 
 
 def rule_dd(ctx: Ctx) -> list[Finding]:
@@ -116,19 +112,28 @@ def rule_disk(ctx: Ctx) -> list[Finding]:
 
 def rule_shred(ctx: Ctx) -> list[Finding]:
     _, targets = split_opts(ctx.args)
+    out: list[Finding] = [(CAUTION, "shred irrecoverably overwrites files")]
     for target in targets:
-        if is_block_device(target) or under_system(target):
-            return [(DANGEROUS, f"shred irrecoverably destroys {target}")]
-    return [(CAUTION, "shred irrecoverably overwrites files")]
+        if is_block_device(target) or under_system(target, state=True):
+            out.append((DANGEROUS, f"shred irrecoverably destroys {target}"))
+        elif ctx.feeds.of(target) is not None:
+            out.append(ctx.delete(target, recursive=True))
+    return out
 
 
-_SYSTEM_OR_HOME = re.compile(r"^(/|~|\$HOME|\$\{HOME\})")
-
-
-def _permission_target_level(target: str, assigned: Mapping[str, str | None]) -> int:
-    level, _ = delete_severity(target, assigned, recursive=True)
-    if level == DANGEROUS or under_system(target) or normalize(target) == "/":
-        return DANGEROUS
+def _permission_target_level(ctx: Ctx, target: str) -> int:
+    """Changing permissions or ownership of `target` breaks the system, or a whole home."""
+    feed = ctx.feeds.of(target)
+    if feed is not None and (feed.kind == "input" or (feed.kind == "find" and not feed.broad)):
+        return SAFE  # only the files a test picked (or unknown ones), not a whole location
+    roots = list(feed.roots) if feed is not None else [target]
+    for root in roots:
+        norm = normalize(ctx.path(root).replace("${HOME}", "~").replace("$HOME", "~"))
+        parts = [p for p in norm.split("/") if p]
+        home = norm == "~" or (len(parts) == 2 and parts[0] in ("home", "Users") and norm[0] == "/")
+        top = norm.startswith("/") and len(parts) == 1 and parts[0] in SYSTEM_TOP
+        if norm == "/" or home or top or under_system(norm, state=True):
+            return DANGEROUS
     return SAFE
 
 
@@ -141,12 +146,14 @@ def rule_chmod(ctx: Ctx) -> list[Finding]:
     out: list[Finding] = []
     world = spec in ("777", "0777", "666", "a+rwx", "o+w", "a+w", "ugo+rwx") or spec.endswith("777")
     for target in targets:
-        system = _permission_target_level(ctx.path(target), ctx.assigned) == DANGEROUS
+        recursive = recursive or ctx.feeds.of(target) is not None
+        system = _permission_target_level(ctx, target) == DANGEROUS
         if system and (recursive or world or normalize(target) == "/"):
             what = "recursively " if recursive else ""
-            out.append((DANGEROUS, f"{ctx.name} {what}changes ownership/permissions of {target}"))
+            shown = ctx.show(target)
+            out.append((DANGEROUS, f"{ctx.name} {what}changes ownership/permissions of {shown}"))
         elif recursive and world:
-            out.append((CAUTION, f"makes everything under {target} world-writable"))
+            out.append((CAUTION, f"makes everything under {ctx.show(target)} world-writable"))
     return out
 
 
@@ -154,7 +161,7 @@ def rule_write_targets(ctx: Ctx) -> list[Finding]:
     """tee, truncate, sed -i, cp/mv/install/ln destinations, curl -o, wget -O."""
     name, args = ctx.name, ctx.args
     targets: list[str] = []
-    if name in ("tee", "truncate"):
+    if name == "tee":
         targets = [a for a in args if not a.startswith("-")]
     elif name in ("sed", "perl") and any(a.startswith("-i") or a.startswith("-pi") for a in args):
         targets = [a for a in split_opts(args)[1][1:]]
@@ -165,11 +172,13 @@ def rule_write_targets(ctx: Ctx) -> list[Finding]:
         targets = [args[i + 1] for i, a in enumerate(args[:-1]) if a in flags]
     out = [write_severity(t) for t in targets]
     found = [(lvl, f"{name} {reason}") for lvl, reason in out if lvl]
+    if name in ("sed", "perl") and any(ctx.feeds.of(t) is not None for t in targets):
+        found.append((CAUTION, f"{name} edits in place every file it is fed"))
     if name == "mv":
         for source in split_opts(args)[1][:-1]:
-            level, reason = delete_severity(source, ctx.assigned, recursive=True)
-            if level == DANGEROUS:
-                found.append((DANGEROUS, "mv moves away " + reason.removeprefix("deletes ")))
+            if _permission_target_level(ctx, source) == DANGEROUS:
+                shown = ctx.show(source)
+                found.append((DANGEROUS, f"mv moves away the system or home location {shown}"))
     return found
 
 
@@ -345,9 +354,10 @@ for _n in ("mkfs", "mke2fs", "mkswap", "wipefs", "fdisk", "sfdisk", "cfdisk", "p
            "sgdisk", "blkdiscard", "mkdosfs", "zpool"):  # fmt: skip
     RULES[_n] = rule_disk
 RULES["shred"] = rule_shred
+RULES["unlink"] = rule_rm
 for _n in ("chmod", "chown", "chgrp", "chattr", "setfacl"):
     RULES[_n] = rule_chmod
-for _n in ("tee", "truncate", "sed", "perl", "cp", "mv", "install", "ln", "rsync", "curl", "wget"):
+for _n in ("tee", "sed", "perl", "cp", "mv", "install", "ln", "rsync", "curl", "wget"):
     RULES[_n] = rule_write_targets
 RULES["git"] = rule_git
 for _n in (*_PKG_REMOVE, "pacman", "yay", "paru", "dpkg", "rpm", "python", "python3"):

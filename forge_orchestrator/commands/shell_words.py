@@ -11,8 +11,11 @@ from typing import Any
 
 import bashlex
 
-# bashlex is recursive and slow on very long inputs; the fallback handles those.
-_BASHLEX_MAX = 20_000
+# bashlex is recursive and ~10x slower than the fallback scanner (and superlinear on long
+# pipelines); commands longer than this use the scanner, which is linear.
+_BASHLEX_MAX = 4_096
+# How far back along a pipeline analysis looks (curl … | a | b | sh); bounds the work per command.
+UPSTREAM_LIMIT = 32
 
 
 @dataclass
@@ -27,11 +30,21 @@ class Cmd:
     words: list[Word] = field(default_factory=list)
     redirects: list[tuple[str, Word]] = field(default_factory=list)
     assignments: dict[str, str] = field(default_factory=dict)
-    upstream: list[Cmd] = field(default_factory=list)
+    # The command piping into this one; a pointer, not a list, so a long pipeline stays linear.
+    prev: Cmd | None = field(default=None, repr=False)
 
     @property
     def argv(self) -> list[str]:
         return [w.text for w in self.words]
+
+    def piped_from(self, limit: int = UPSTREAM_LIMIT) -> list[Cmd]:
+        """The commands piping into this one, nearest first, at most `limit` of them."""
+        out: list[Cmd] = []
+        cmd = self.prev
+        while cmd is not None and len(out) < limit:
+            out.append(cmd)
+            cmd = cmd.prev
+        return out
 
 
 @dataclass
@@ -53,7 +66,7 @@ def parse(text: str) -> Parsed:
         if trees is not None:
             walker = _BashlexWalker()
             for tree in trees:
-                walker.visit(tree, [])
+                walker.visit(tree, None)
             return Parsed(walker.commands, walker.assigned, walker.functions, exact=True)
     return _fallback(text)
 
@@ -79,23 +92,23 @@ class _BashlexWalker:
         self.assigned: dict[str, str | None] = {}
         self.functions: dict[str, list[Cmd]] = {}
 
-    def visit(self, node: Any, upstream: list[Cmd]) -> list[Cmd]:
+    def visit(self, node: Any, prev: Cmd | None) -> list[Cmd]:
         """Visit a node; returns the top-level commands it created (for pipelines)."""
         kind = node.kind
         if kind == "command":
-            return [self._command(node, upstream)]
+            return [self._command(node, prev)]
         if kind == "pipeline":
             made: list[Cmd] = []
             for part in node.parts:
                 if part.kind != "pipe":
-                    made.extend(self.visit(part, upstream + made))
+                    made.extend(self.visit(part, made[-1] if made else prev))
             return made
         if kind == "function":
             name = node.parts[0].word if node.parts and node.parts[0].kind == "word" else ""
             start = len(self.commands)
             made = []
             for part in node.parts[1:]:
-                made.extend(self.visit(part, upstream))
+                made.extend(self.visit(part, prev))
             self.functions[name] = self.commands[start:]
             return made
         if kind == "for":
@@ -104,7 +117,7 @@ class _BashlexWalker:
                 self.assigned[words[0].word] = None
         made = []
         for child in _children(node):
-            made.extend(self.visit(child, upstream))
+            made.extend(self.visit(child, prev))
         return made
 
     def _word(self, node: Any) -> Word:
@@ -117,7 +130,7 @@ class _BashlexWalker:
         if node.kind in ("commandsubstitution", "processsubstitution"):
             saved = self.commands
             self.commands = []
-            self.visit(node.command, [])
+            self.visit(node.command, None)
             inner, self.commands = self.commands, saved
             return inner
         out: list[Cmd] = []
@@ -125,8 +138,8 @@ class _BashlexWalker:
             out.extend(self._substs(part))
         return out
 
-    def _command(self, node: Any, upstream: list[Cmd]) -> Cmd:
-        cmd = Cmd(upstream=list(upstream))
+    def _command(self, node: Any, prev: Cmd | None) -> Cmd:
+        cmd = Cmd(prev=prev)
         for part in node.parts:
             if part.kind == "word":
                 cmd.words.append(self._word(part))
@@ -305,18 +318,18 @@ def _fallback(text: str) -> Parsed:
     tokens = _Scanner(text).run()
     commands: list[Cmd] = []
     assigned: dict[str, str | None] = {}
-    pipeline: list[Cmd] = []
+    last: Cmd | None = None  # the command piping into the next one, if a pipe follows
     cmd = Cmd()
     expect_target: str | None = None
 
     def finish(piped: bool) -> None:
-        nonlocal cmd, pipeline
+        nonlocal cmd, last
         if cmd.words or cmd.redirects or cmd.assignments:
             commands.append(cmd)
-            pipeline = [*pipeline, cmd] if piped else []
+            last = cmd if piped else None
         elif not piped:
-            pipeline = []
-        cmd = Cmd(upstream=list(pipeline))
+            last = None
+        cmd = Cmd(prev=last)
 
     for tok in tokens:
         if tok.op is None and tok.word is not None:

