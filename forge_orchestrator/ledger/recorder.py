@@ -72,10 +72,25 @@ class LedgerEntry:
 _FIELDS = tuple(f.name for f in fields(LedgerEntry))
 # Compiled once per dialect and run through the DB-API cursor: this runs on every LLM call.
 _INSERT = Prepared(insert(token_ledger).returning(token_ledger.c.id), _FIELDS)
+# Known before the provider is called, so never rewritten: SQLite then leaves the indexes on
+# them alone (timestamp, provider, role, flow, prompt hash), which halves the settle's cost.
+_FIXED = {
+    "timestamp",
+    "prompt_hash",
+    "provider",
+    "flow_id",
+    "agent_role",
+    "model_requested",
+    "max_tokens",
+    "streamed",
+    "run_id",
+    "node_id",
+}
+_SETTLED = tuple(f for f in _FIELDS if f not in _FIXED)
 _SETTLE = Prepared(
     update(token_ledger)
     .where(token_ledger.c.id == bindparam("b_id"), token_ledger.c.status == bindparam("b_pending"))
-    .values({f: bindparam(f"v_{f}") for f in _FIELDS}),
+    .values({f: bindparam(f"v_{f}") for f in _SETTLED}),
     (),
 )
 
@@ -105,7 +120,7 @@ def insert_pending(conn: Connection, entry: LedgerEntry) -> int:
 def settle_in(conn: Connection, ledger_id: int, entry: LedgerEntry) -> int:
     """Write the outcome over the PENDING row and count it in the rollups, once."""
     row = vars(entry)
-    params = {"b_id": ledger_id, "b_pending": PENDING, **{f"v_{k}": v for k, v in row.items()}}
+    params = {"b_id": ledger_id, "b_pending": PENDING, **{f"v_{k}": row[k] for k in _SETTLED}}
     cursor = _SETTLE.execute(conn, params)
     try:
         settled = cursor.rowcount
