@@ -39,10 +39,12 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from .db.cli import preflight
-    from .server import serve
 
     settings = settings_from_args(args)
-    return preflight(settings) or serve(settings)
+    verdict = preflight(settings)  # checks the database file while the server is imported
+    from .server import serve
+
+    return verdict() or serve(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:

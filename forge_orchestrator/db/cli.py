@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,21 +22,33 @@ def _db_file(settings: Settings) -> Path | None:
     return path
 
 
-def preflight(settings: Settings) -> int | None:
-    """Before `serve`: an exit code and a clear message if the file is damaged, else None.
+def preflight(settings: Settings) -> Callable[[], int | None]:
+    """Start the check `serve` begins with; the returned function waits for the verdict.
 
-    A file that passes becomes the automatic copy (``forge.db.bak``), refreshed in the
-    background: the "last good copy" the message for a damaged file points to."""
+    It runs in a thread (SQLite releases the GIL) while `serve` imports the app, so a large
+    file's quick_check costs start-up little. The verdict is an exit code, after a clear
+    message on stderr, if the file is damaged; else None. A file that passes becomes the
+    automatic copy (``forge.db.bak``), refreshed in the background: the "last good copy" the
+    message for a damaged file points to."""
     path = health.sqlite_file(settings.resolved_database_url)
     if path is None:
+        return lambda: None
+    found: list[health.Verdict] = []
+    thread = threading.Thread(target=lambda: found.append(health.check(path)), daemon=True)
+    thread.start()
+
+    def verdict() -> int | None:
+        thread.join()
+        if not found:  # the check itself crashed (its traceback is on stderr)
+            return 3
+        if not found[0].ok:
+            print(health.describe(found[0]), file=sys.stderr, flush=True)
+            return 3
+        if path.exists() and path.stat().st_size:
+            health.backup_in_background(path)
         return None
-    verdict = health.check(path)
-    if not verdict.ok:
-        print(health.describe(verdict), file=sys.stderr, flush=True)
-        return 3
-    if path.exists() and path.stat().st_size:
-        health.backup_in_background(path)
-    return None
+
+    return verdict
 
 
 def _check(args: argparse.Namespace) -> int:

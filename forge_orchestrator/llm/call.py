@@ -96,8 +96,6 @@ class CallRun:
                 except asyncio.CancelledError:
                     future.add_done_callback(self._pending_after_cancel)
                     raise
-        except asyncio.CancelledError:
-            raise
         except Exception as exc:
             fault = database_fault(exc, self.gw.engine.url.database)
             if fault is None:
