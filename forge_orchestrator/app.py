@@ -29,7 +29,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.resolved_database_url)
+        engine = make_engine(
+            settings.resolved_database_url, busy_timeout_s=settings.db_busy_timeout_s
+        )
         await run_in_threadpool(upgrade, engine)
         app.state.engine = engine
         # Short writes (ledger rows, cards) go through it: see db/loop_db.py.

@@ -38,9 +38,13 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .db.cli import preflight
+
+    settings = settings_from_args(args)
+    verdict = preflight(settings)  # checks the database file while the server is imported
     from .server import serve
 
-    return serve(settings_from_args(args))
+    return verdict() or serve(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,11 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _domain_commands() -> list[Callable[[Any], None]]:
     # Each domain registers its own subcommands; the list grows as domains land.
+    from .db.cli import register as db
     from .flows.cli import register as flows
     from .keyring.cli import register as keys
     from .ledger.cli import register as ledger
 
-    return [keys, ledger, flows]
+    return [keys, ledger, flows, db]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

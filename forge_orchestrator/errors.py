@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+import errno
+import logging
+import sqlite3
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("forge_orchestrator.errors")
 
 
 class ErrorInfo(BaseModel):
@@ -39,6 +45,7 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
         422: "Invalid input.",
         424: "A provider or secret this needs is not configured.",
         502: "The LLM provider failed or could not be reached.",
+        503: "The database cannot take writes now (database_busy, disk_full); nothing started.",
         504: "The LLM provider timed out.",
     }.items()
 }
@@ -112,6 +119,89 @@ class ProviderTimeout(ProviderError):
     code = "provider_timeout"
 
 
+class DatabaseUnavailable(AppError):
+    """The database cannot do the work right now; nothing whose record was refused started."""
+
+    status_code = 503
+    code = "database_unavailable"
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    code = "database_busy"
+
+
+class DiskFull(DatabaseUnavailable):
+    code = "disk_full"
+
+
+class DatabaseCorrupt(DatabaseUnavailable):
+    code = "database_corrupt"
+
+
+FaultKind = Literal["busy", "full", "corrupt"]
+# SQLite primary result codes (the low byte of the extended ones).
+_SQLITE_KINDS: dict[int, FaultKind] = {
+    5: "busy",  # SQLITE_BUSY
+    6: "busy",  # SQLITE_LOCKED
+    11: "corrupt",  # SQLITE_CORRUPT
+    13: "full",  # SQLITE_FULL
+    26: "corrupt",  # SQLITE_NOTADB
+}
+_TEXT_KINDS: tuple[tuple[str, FaultKind], ...] = (
+    ("database is locked", "busy"),
+    ("database table is locked", "busy"),
+    ("database is busy", "busy"),
+    ("database or disk is full", "full"),
+    ("no space left on device", "full"),
+    ("disk quota exceeded", "full"),
+    ("file is not a database", "corrupt"),
+    ("database disk image is malformed", "corrupt"),
+)
+
+
+def database_fault_kind(exc: BaseException) -> FaultKind | None:
+    """Whether ``exc`` means the database is locked, full or damaged (else None).
+
+    ``exc`` may be SQLAlchemy's wrapper, the driver's own error, or an OSError from the disk."""
+    orig: BaseException = getattr(exc, "orig", None) or exc
+    if isinstance(orig, OSError):
+        return "full" if orig.errno in (errno.ENOSPC, errno.EDQUOT) else None
+    if not isinstance(orig, sqlite3.Error | DBAPIError):
+        return None
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in _SQLITE_KINDS:
+        return _SQLITE_KINDS[code & 0xFF]
+    text = str(orig).lower()
+    return next((kind for needle, kind in _TEXT_KINDS if needle in text), None)
+
+
+def database_fault(exc: BaseException, path: str | None = None) -> DatabaseUnavailable | None:
+    """The user-facing error for a locked, full or damaged database; None for anything else."""
+    kind = database_fault_kind(exc)
+    where = path or "the database file"
+    details = {"path": path, "retry": kind != "corrupt"}
+    if kind == "busy":
+        return DatabaseBusy(
+            f"Another program holds the write lock on {where}, so nothing was saved or started. "
+            "Retry in a moment, or close the program that has the database open "
+            "(a second Forge, a sqlite3 shell, a backup tool).",
+            details=details,
+        )
+    if kind == "full":
+        return DiskFull(
+            f"The disk holding {where} is full, so nothing was saved or started. "
+            "Free some space on that disk, then retry.",
+            details=details,
+        )
+    if kind == "corrupt":
+        return DatabaseCorrupt(
+            f"{where} is damaged. Stop Forge and run `forge-orchestrator db check`; "
+            "it says how to restore the last good copy.",
+            details=details,
+        )
+    return None
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 
@@ -153,7 +243,22 @@ def _validation_details(
 def install_error_handlers(app: FastAPI) -> None:
     async def on_app_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)
-        return error_response(exc.status_code, exc.code, exc.message, exc.details)
+        response = error_response(exc.status_code, exc.code, exc.message, exc.details)
+        if isinstance(exc, DatabaseUnavailable) and exc.code != "database_corrupt":
+            response.headers["Retry-After"] = "1"
+        return response
+
+    async def on_database(request: Request, exc: Exception) -> JSONResponse:
+        # A locked, full or damaged database reaches here from any route: the one mapping.
+        engine = getattr(request.app.state, "engine", None)
+        path = engine.url.database if engine is not None else None
+        fault = database_fault(exc, path)
+        if fault is None:
+            # Handled here, so not logged by Starlette's last-resort handler: log it ourselves.
+            log.error("unexpected error on %s", request.url.path, exc_info=exc)
+            return await on_unexpected(request, exc)
+        log.warning("%s: %s", fault.code, exc)
+        return await on_app_error(request, fault)
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -185,6 +290,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", "Unexpected server error; see the server log.")
 
     app.add_exception_handler(AppError, on_app_error)
+    for database_error in (DBAPIError, sqlite3.Error, OSError):
+        app.add_exception_handler(database_error, on_database)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(PydanticValidationError, on_model_validation)
     app.add_exception_handler(OverflowError, on_overflow)

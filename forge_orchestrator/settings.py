@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="Any SQLAlchemy URL; default is SQLite at <data_dir>/forge.db."
     )
+    db_busy_timeout_s: float = Field(
+        30.0,
+        ge=0,
+        le=3600,
+        description="How long a write waits for another program's lock on the SQLite file "
+        "before the request fails with 503 database_busy.",
+    )
     token: SecretStr | None = Field(
         None, description="Access token; default is a random one stored in <data_dir>/token (0600)."
     )

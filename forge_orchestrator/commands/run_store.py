@@ -78,10 +78,19 @@ def insert_run(
                        "duration_ms": None})  # fmt: skip
 
 
-def finish_run(
-    engine: Engine, run_id: int, result: ProcessResult, status: str | None = None
-) -> Run:
-    values = {
+def set_pid(engine: Engine, run_id: int, pid: int) -> None:
+    """Record the started process (a restart after a crash ends its group by it)."""
+    with write_tx(engine) as conn:
+        conn.execute(
+            update(command_runs)
+            .where(command_runs.c.id == run_id, command_runs.c.status == "running")
+            .values(pid=pid)
+        )
+
+
+def finish_values(result: ProcessResult, status: str | None = None) -> dict[str, Any]:
+    """The final columns of a run whose process ended."""
+    return {
         "status": status or result.status,
         "exit_code": result.exit_code,
         "output": result.output,
@@ -92,14 +101,11 @@ def finish_run(
         "finished_at": utcnow(),
         "duration_ms": result.duration_ms,
     }
-    with write_tx(engine) as conn:
-        conn.execute(update(command_runs).where(command_runs.c.id == run_id).values(**values))
-        return _get(conn, run_id)
 
 
-def fail_run(engine: Engine, run_id: int, message: str, duration_ms: int) -> Run:
-    """The command could not be started at all (for example the cwd vanished)."""
-    values = {
+def fail_values(message: str, duration_ms: int) -> dict[str, Any]:
+    """The final columns of a run whose command could not be started at all."""
+    return {
         "status": "failed",
         "output": message,
         "chunks": [["info", message, 0]],
@@ -107,9 +113,29 @@ def fail_run(engine: Engine, run_id: int, message: str, duration_ms: int) -> Run
         "finished_at": utcnow(),
         "duration_ms": duration_ms,
     }
+
+
+def final_run(run: Run, values: dict[str, Any]) -> Run:
+    """The run as it will read once ``values`` are stored (served from memory meanwhile)."""
+    fields = {k: v for k, v in values.items() if k in Run.model_fields and k != "finished_at"}
+    return run.model_copy(update={**fields, "finished_at": iso(values["finished_at"])})
+
+
+def write_final(engine: Engine, run_id: int, values: dict[str, Any]) -> Run:
     with write_tx(engine) as conn:
         conn.execute(update(command_runs).where(command_runs.c.id == run_id).values(**values))
         return _get(conn, run_id)
+
+
+def finish_run(
+    engine: Engine, run_id: int, result: ProcessResult, status: str | None = None
+) -> Run:
+    return write_final(engine, run_id, finish_values(result, status))
+
+
+def fail_run(engine: Engine, run_id: int, message: str, duration_ms: int) -> Run:
+    """The command could not be started at all (for example the cwd vanished)."""
+    return write_final(engine, run_id, fail_values(message, duration_ms))
 
 
 def _get(conn: Any, run_id: int) -> Run:

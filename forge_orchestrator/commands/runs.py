@@ -7,10 +7,12 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
+from typing import Any
 
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from ..db.retry import Background, until_stored
 from ..errors import AppError, Conflict
 from ..settings import Settings
 from . import run_store
@@ -18,13 +20,14 @@ from .live import Event, LiveRun
 from .models import FINAL_STATUSES, Run, RunRequest, RunSummary
 from .output import CappedOutput
 from .prepare import PreparedRun, prepare_run
-from .process import ProcessResult, run_process
+from .process import run_process
 
 log = logging.getLogger(__name__)
 RECENT_MAX = 64
 INLINE_PREPARE_CHARS = 100
 RECENT_TTL_S = 30.0
 RECENT_MAX_BYTES = 256 * 1024
+CLOSE_SAVE_S = 5.0  # at shutdown, how long final rows may keep retrying a locked database
 Chunk = tuple[str, str, int]
 
 
@@ -37,41 +40,51 @@ class RunManager:
         # (the usual case for `ls`) is served from memory instead of two database reads.
         self._recent: OrderedDict[int, tuple[float, Run, list[Chunk]]] = OrderedDict()
         self._closing = False
+        # Set when shutdown stops waiting for a database that will not take the final rows:
+        # the next start marks those runs interrupted (mark_interrupted).
+        self._abandon = False
+        self._background = Background()
 
     async def start(self, req: RunRequest) -> Run:
-        """Validate, start the process, record a `running` row (with its pid); returns at once.
+        """Validate, record a `running` row, then start the process; returns at once.
 
-        The process starts before the row is written so the row can carry the pid: a restart
-        after a crash uses it to end the group. A command that cannot start leaves no row.
+        The row comes first: a command whose record cannot be written (a locked or full
+        database: 503) never starts. The pid is added once the process runs (a restart after
+        a crash ends the group by it); a command that cannot start is recorded as failed.
         """
         if req.card_id is None and len(req.command or "") <= INLINE_PREPARE_CHARS:
             # No database read and a quick parse: a thread hop would cost more than the work.
             prepared = prepare_run(self.engine, self.settings, req)
         else:
             prepared = await run_in_threadpool(prepare_run, self.engine, self.settings, req)
-        live = LiveRun(buffer=CappedOutput(self.settings.command_output_cap_bytes))
+        run = await run_in_threadpool(
+            run_store.insert_run,
+            self.engine,
+            card_id=prepared.card_id,
+            command=prepared.command,
+            shell=prepared.shell,
+            cwd=prepared.cwd,
+            risk_level=prepared.risk.level,
+        )
+        live = LiveRun(buffer=CappedOutput(self.settings.command_output_cap_bytes), run=run)
+        self._live[run.id] = live
+        live.registered.set()
         spawned: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         live.task = asyncio.create_task(self._execute(live, prepared, spawned))
         try:
             pid = await spawned
-            run = await run_in_threadpool(
-                run_store.insert_run,
-                self.engine,
-                card_id=prepared.card_id,
-                command=prepared.command,
-                shell=prepared.shell,
-                cwd=prepared.cwd,
-                risk_level=prepared.risk.level,
-                pid=pid,
-            )
         except BaseException:
-            live.cancel.set()
-            live.registered.set()
+            live.cancel.set()  # the task records how it ended
             raise
-        live.run = run
-        self._live[run.id] = live
-        live.registered.set()
-        return run
+        self._background.start(
+            until_stored(
+                lambda: run_in_threadpool(run_store.set_pid, self.engine, run.id, pid),
+                what=f"the pid of command run {run.id}",
+                stop=lambda: self._abandon,
+            ),
+            f"pid of command run {run.id}",
+        )
+        return run.model_copy(update={"pid": pid})
 
     async def _execute(
         self, live: LiveRun, prepared: PreparedRun, spawned: asyncio.Future[int]
@@ -97,42 +110,37 @@ class RunManager:
         except Exception as exc:
             if not spawned.done():  # it never started: the POST reports why
                 spawned.set_exception(exc)
-                return None
-            log.exception("command run crashed")
-            message = exc.message if isinstance(exc, AppError) else "Internal error running it"
-            return await self._store(live, None, message, started)
-        return await self._store(live, result, "", started)
-
-    async def _store(
-        self, live: LiveRun, result: ProcessResult | None, error: str, started: float
-    ) -> Run | None:
-        await live.registered.wait()
-        if live.run is None:  # the row could not be written; nothing to finish
-            return None
-        run_id = live.run.id
-        try:
-            if result is None:
-                elapsed = int((time.monotonic() - started) * 1000)
-                final = await run_in_threadpool(
-                    run_store.fail_run, self.engine, run_id, error, elapsed
-                )
             else:
-                # Stopped because the server is shutting down, not by the user.
-                closing = self._closing and result.status == "cancelled"
-                final = await run_in_threadpool(
-                    run_store.finish_run,
-                    self.engine,
-                    run_id,
-                    result,
-                    "interrupted" if closing else None,
-                )
-            if final.output_bytes <= RECENT_MAX_BYTES:
-                self._recent[run_id] = (time.monotonic(), final, live.buffer.chunks())
-                while len(self._recent) > RECENT_MAX:
-                    self._recent.popitem(last=False)
+                log.exception("command run crashed")
+            message = exc.message if isinstance(exc, AppError) else "Internal error running it"
+            elapsed = int((time.monotonic() - started) * 1000)
+            return await self._store(live, run_store.fail_values(message, elapsed))
+        # Stopped because the server is shutting down, not by the user.
+        closing = self._closing and result.status == "cancelled"
+        values = run_store.finish_values(result, "interrupted" if closing else None)
+        return await self._store(live, values)
+
+    async def _store(self, live: LiveRun, values: dict[str, Any]) -> Run | None:
+        assert live.run is not None
+        run_id = live.run.id
+        # Viewers learn the outcome now; the row follows, retried while the database is
+        # locked or full (meanwhile this run is served from memory, never as `running`).
+        final = run_store.final_run(live.run, values)
+        live.finish(final)
+        try:
+            final = await until_stored(
+                lambda: run_in_threadpool(run_store.write_final, self.engine, run_id, values),
+                what=f"the result of command run {run_id}",
+                stop=lambda: self._abandon,
+            )
+        except Exception:
+            log.exception("command run %s ended but its result could not be saved", run_id)
         finally:
             self._live.pop(run_id, None)
-        live.finish(final)
+        if final.output_bytes <= RECENT_MAX_BYTES:
+            self._recent[run_id] = (time.monotonic(), final, live.buffer.chunks())
+            while len(self._recent) > RECENT_MAX:
+                self._recent.popitem(last=False)
         return final
 
     def _recall(self, run_id: int) -> tuple[Run, list[Chunk]] | None:
@@ -184,6 +192,12 @@ class RunManager:
     async def events(self, run_id: int) -> AsyncIterator[Event]:
         """`chunk` events from the start, then live ones, then a final `status` event."""
         live = self._live.get(run_id)
+        if live is not None and live.run is not None and live.run.status in FINAL_STATUSES:
+            # Ended, its row still being saved: replay from memory like a finished run.
+            for stream, data, seq in live.buffer.chunks():
+                yield "chunk", {"stream": stream, "data": data, "seq": seq}
+            yield "status", {"run": live.snapshot().model_dump()}
+            return
         if live is None:
             recent = self._recall(run_id)
             if recent is None:
@@ -212,4 +226,8 @@ class RunManager:
             if live.task is not None:
                 tasks.append(live.task)
         if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+            _, waiting = await asyncio.wait(tasks, timeout=CLOSE_SAVE_S)
+            if waiting:
+                self._abandon = True
+                await asyncio.gather(*tasks, return_exceptions=True)
+        await self._background.wait(CLOSE_SAVE_S)

@@ -12,7 +12,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, busy_timeout_s: float = 30.0) -> Engine:
+    """``busy_timeout_s``: how long a SQLite statement waits for another connection's lock."""
+    busy_ms = int(busy_timeout_s * 1000)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, future=True)
@@ -21,17 +23,17 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url, future=True, connect_args={"check_same_thread": False}, poolclass=StaticPool
         )
-        _sqlite_events(engine, busy_timeout_ms=30000, autocheckpoint=True)
+        _sqlite_events(engine, busy_timeout_ms=busy_ms, autocheckpoint=True)
         return engine
     Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         future=True,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_s},
         pool_size=8,
         max_overflow=16,
     )
-    _sqlite_events(engine, busy_timeout_ms=30000, autocheckpoint=True)
+    _sqlite_events(engine, busy_timeout_ms=busy_ms, autocheckpoint=True)
     return engine
 
 

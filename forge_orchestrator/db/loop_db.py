@@ -12,6 +12,10 @@ loop through one connection that cannot wait:
   ``checkpoint_every`` commits, a passive checkpoint runs in a worker thread instead.
 - With synchronous=NORMAL in WAL mode a commit appends to the WAL without an fsync.
 
+Nothing here ever waits on the loop: a write that must happen from a path that cannot await
+(a cancelled task) goes through ``write_soon``, which tries the no-wait connection and
+otherwise hands the write to a background task that retries it in a thread until it lands.
+
 Only for statements that touch a handful of rows: a scan or a large read still belongs in a
 thread (``asyncio.to_thread`` / ``run_in_threadpool``). Other databases than a SQLite file
 always take the thread path.
@@ -29,13 +33,14 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from ..errors import database_fault_kind
 from .engine import is_sqlite, make_nowait_engine, write_tx
+from .retry import Background, until_stored
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 CHECKPOINT_EVERY = 200
-_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED (primary codes of the extended ones too)
 
 
 def is_busy(exc: Exception) -> bool:
@@ -43,12 +48,7 @@ def is_busy(exc: Exception) -> bool:
 
     ``exc`` is SQLAlchemy's OperationalError or the driver's own (BEGIN is sent to the driver
     directly, see ``db.engine``)."""
-    orig = getattr(exc, "orig", None) or exc
-    code = getattr(orig, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in _BUSY_CODES
-    text = str(orig).lower()
-    return "database is locked" in text or "database is busy" in text
+    return database_fault_kind(exc) == "busy"
 
 
 class LoopDB:
@@ -67,6 +67,8 @@ class LoopDB:
         self._lock = threading.Lock()
         self._commits = 0
         self._background: set[asyncio.Future[None]] = set()
+        self.pending = Background()  # writes handed over by write_soon, retried until stored
+        self._closed = False
         # How work ran, for tests and benchmarks.
         self.on_loop = 0
         self.in_thread = 0
@@ -99,7 +101,29 @@ class LoopDB:
             self._committed()
         return done, value
 
+    def write_soon(self, fn: Callable[[Connection], object], *, what: str) -> None:
+        """Commit ``fn`` now if that needs no wait, else in the background until it lands.
+
+        For paths that cannot await (a task being cancelled): it never blocks the loop, and a
+        locked or full database delays the write instead of losing it."""
+        try:
+            if self.try_write(fn)[0]:
+                return
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            if database_fault_kind(exc) is None:
+                raise
+        self.retry_in_background(lambda: self._write_in_thread(fn), what=what)
+
+    def retry_in_background(self, work: Callable[[], object], *, what: str) -> None:
+        """Run ``work`` (it opens its own transactions) in a thread, retried until it lands."""
+        self.in_thread += 1
+        self.pending.start(
+            until_stored(lambda: asyncio.to_thread(work), what=what, stop=lambda: self._closed),
+            what,
+        )
+
     def close(self) -> None:
+        self._closed = True
         if self._nowait is not None:
             self._nowait.dispose()
 

@@ -8,7 +8,7 @@ from collections import deque
 from typing import Protocol
 
 from ..db.utils import utcnow
-from ..errors import Conflict
+from ..errors import AppError, Conflict
 from .graph import FlowGraph
 from .records import TERMINAL_NODE, NodeRecord, RunRecord
 from .templates import NodeValues
@@ -259,6 +259,11 @@ class FlowEngine:
             if self._stop is None:
                 raise
             return
+        except AppError as exc:  # e.g. its record could not be saved: it did not start
+            log.warning("flow step %s failed: %s", node_id, exc.message)
+            rec.status = "failed"
+            rec.error = exc.message
+            rec.finished_at = utcnow()
         except Exception as exc:  # a bug in a step must fail that step, not hang the run
             log.exception("flow step %s crashed", node_id)
             rec.status = "failed"

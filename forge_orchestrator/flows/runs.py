@@ -86,6 +86,9 @@ class RunManager:
         for active in list(self._active.values()):
             active.engine.stop("interrupted")
         tasks = [a.task for a in self._active.values() if a.task is not None]
+        if tasks and (await asyncio.wait(tasks, timeout=5.0))[1]:
+            for active in list(self._active.values()):
+                active.writer.abandon()  # the database will not take the final states
         await asyncio.gather(*tasks, return_exceptions=True)
 
     # ---- starting --------------------------------------------------------------------

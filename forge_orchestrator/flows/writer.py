@@ -10,6 +10,7 @@ from sqlalchemy import Engine, bindparam
 
 from ..db.engine import write_tx
 from ..db.tables import flow_node_runs, flow_runs
+from ..errors import database_fault, database_fault_kind
 from .records import RunRecord
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class RunWriter:
         self._queued = 0
         self._stored = 0
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._abandoned = False
 
     def node(self, node_id: str) -> None:
         self._nodes.add(node_id)
@@ -73,7 +75,7 @@ class RunWriter:
         self._kick()
 
     async def durable(self) -> None:
-        """Wait until every change queued so far is committed (or given up on)."""
+        """Wait until every change queued so far is committed; raises if it was given up on."""
         target = self._queued
         if self._stored >= target:
             return
@@ -92,6 +94,19 @@ class RunWriter:
             else:
                 keep.append((target, waiter))
         self._waiters = keep
+
+    def _given_up(self, seq: int, exc: Exception) -> None:
+        # Whoever waits to start a process must not start it: its record is not on disk.
+        self._stored = max(self._stored, seq)
+        error = database_fault(exc) or RuntimeError(f"could not save flow run {self._run.id}")
+        for _, waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_exception(error)
+        self._waiters = []
+
+    def abandon(self) -> None:
+        """Shutting down: stop retrying (start-up marks the run interrupted from its record)."""
+        self._abandoned = True
 
     def _kick(self) -> None:
         if self._task is None or self._task.done():
@@ -121,16 +136,21 @@ class RunWriter:
                 await asyncio.to_thread(self._write, rows, run_row)
                 failures = 0
                 self._stored_up_to(covers)
-            except Exception:
-                # Keep the run going and try again shortly; give up only on a persistent fault.
-                log.exception("could not save flow run %s", self._run.id)
+            except Exception as exc:
                 failures += 1
-                if failures < 5:
-                    self._nodes |= pending
-                    self._run_dirty = self._run_dirty or run_row is not None
-                    await asyncio.sleep(0.2 * failures)
-                else:
-                    self._stored_up_to(covers)  # nobody may wait forever on a broken disk
+                kind = database_fault_kind(exc)
+                # A locked or full database takes the write later: keep every state (a final
+                # one above all) and retry until it lands. Other errors get a few tries.
+                retry = kind in ("busy", "full") and not self._abandoned
+                if (not retry and failures >= 5) or self._abandoned:
+                    log.error("gave up saving flow run %s: %s", self._run.id, exc)
+                    self._given_up(covers, exc)
+                    continue
+                if failures == 1 or failures % 20 == 0:
+                    log.warning("could not save flow run %s (retrying): %s", self._run.id, exc)
+                self._nodes |= pending
+                self._run_dirty = self._run_dirty or run_row is not None
+                await asyncio.sleep(min(0.05 * 2**failures, 2.0) if retry else 0.2 * failures)
         self._stored_up_to(self._queued)
 
     def _write(self, rows: list[dict[str, Any]], run_row: dict[str, Any] | None) -> None:

@@ -1,4 +1,8 @@
-"""Writes one token_ledger row per gateway call; also the canonical prompt hash."""
+"""Writes one token_ledger row per gateway call; also the canonical prompt hash.
+
+A call's row is inserted as PENDING before the provider is called (no row, no call) and
+settled with its outcome afterwards. Rollups count a row once, when it is settled.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,17 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
+from ..db.engine import write_tx
 from ..db.prepared import Prepared
 from ..db.tables import token_ledger
 from ..db.utils import utcnow
 from . import rollup
 
-Status = Literal["SUCCESS", "FAILED", "TIMEOUT"]
+Status = Literal["SUCCESS", "FAILED", "TIMEOUT", "PENDING"]
+PENDING: Status = "PENDING"
+ORPHAN_ERROR = "The server stopped during this call; its outcome was not recorded."
 CostStatus = Literal["priced", "free", "unpriced", "not_billed"]
 
 
@@ -65,6 +72,27 @@ class LedgerEntry:
 _FIELDS = tuple(f.name for f in fields(LedgerEntry))
 # Compiled once per dialect and run through the DB-API cursor: this runs on every LLM call.
 _INSERT = Prepared(insert(token_ledger).returning(token_ledger.c.id), _FIELDS)
+# Known before the provider is called, so never rewritten: SQLite then leaves the indexes on
+# them alone (timestamp, provider, role, flow, prompt hash), which halves the settle's cost.
+_FIXED = {
+    "timestamp",
+    "prompt_hash",
+    "provider",
+    "flow_id",
+    "agent_role",
+    "model_requested",
+    "max_tokens",
+    "streamed",
+    "run_id",
+    "node_id",
+}
+_SETTLED = tuple(f for f in _FIELDS if f not in _FIXED)
+_SETTLE = Prepared(
+    update(token_ledger)
+    .where(token_ledger.c.id == bindparam("b_id"), token_ledger.c.status == bindparam("b_pending"))
+    .values({f: bindparam(f"v_{f}") for f in _SETTLED}),
+    (),
+)
 
 
 def record_in(conn: Connection, entry: LedgerEntry) -> int:
@@ -77,6 +105,58 @@ def record_in(conn: Connection, entry: LedgerEntry) -> int:
         cursor.close()
     rollup.apply(conn, (row,))
     return ledger_id
+
+
+def insert_pending(conn: Connection, entry: LedgerEntry) -> int:
+    """The call's row before the provider is called: PENDING, and not yet in the rollups."""
+    row = {**vars(entry), "status": PENDING}
+    cursor = _INSERT.execute(conn, row)
+    try:
+        return int(cursor.fetchone()[0])
+    finally:
+        cursor.close()
+
+
+def settle_in(conn: Connection, ledger_id: int, entry: LedgerEntry) -> int:
+    """Write the outcome over the PENDING row and count it in the rollups, once."""
+    row = vars(entry)
+    params = {"b_id": ledger_id, "b_pending": PENDING, **{f"v_{k}": row[k] for k in _SETTLED}}
+    cursor = _SETTLE.execute(conn, params)
+    try:
+        settled = cursor.rowcount
+    finally:
+        cursor.close()
+    if settled:  # 0: already settled (by start-up recovery); never counted twice
+        rollup.apply(conn, (row,))
+    return ledger_id
+
+
+def settle_orphans(engine: Engine) -> int:
+    """At start-up: rows a stopped server left PENDING become FAILED (and are counted)."""
+    with write_tx(engine) as conn:
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                select(token_ledger).where(token_ledger.c.status == PENDING)
+            ).mappings()
+        ]
+        if not rows:
+            return 0
+        for row in rows:
+            row.update(status="FAILED", error_message=ORPHAN_ERROR)
+            if row["cost_status"] == "not_billed":
+                row["total_cost_usd"] = 0.0
+            conn.execute(
+                update(token_ledger)
+                .where(token_ledger.c.id == row["id"])
+                .values(
+                    status="FAILED",
+                    error_message=ORPHAN_ERROR,
+                    total_cost_usd=row["total_cost_usd"],
+                )
+            )
+        rollup.apply(conn, rows)
+    return len(rows)
 
 
 def record(engine: Engine, entry: LedgerEntry) -> int:

@@ -142,6 +142,7 @@ def backfill(conn: Connection) -> None:
     """Build both rollups from token_ledger in SQL (INSERT … SELECT … GROUP BY); tables empty."""
     failed = case((L.status == "FAILED", 1), else_=0)
     timed_out = case((L.status == "TIMEOUT", 1), else_=0)
+    settled = L.status != "PENDING"  # a call in flight is counted when it settles
     for grain in GRAINS:
         start = _bucket_start_sql(conn, grain)
         for name, dims in VIEWS.items():
@@ -153,19 +154,27 @@ def backfill(conn: Connection) -> None:
                 *(kept[d].label(d) if d in kept else literal("").label(d) for d in DIMENSIONS),
             ]
             group = [start, *kept.values()]
-            sums = select(
-                *keys,
-                func.count(),
-                func.coalesce(func.sum(L.input_tokens), 0),
-                func.coalesce(func.sum(L.output_tokens), 0),
-                func.coalesce(func.sum(L.total_cost_usd), 0.0),
-                func.count() - func.count(L.total_cost_usd),
-                func.coalesce(func.sum(failed), 0),
-                func.coalesce(func.sum(timed_out), 0),
-            ).group_by(*group)
+            sums = (
+                select(
+                    *keys,
+                    func.count(),
+                    func.coalesce(func.sum(L.input_tokens), 0),
+                    func.coalesce(func.sum(L.output_tokens), 0),
+                    func.coalesce(func.sum(L.total_cost_usd), 0.0),
+                    func.count() - func.count(L.total_cost_usd),
+                    func.coalesce(func.sum(failed), 0),
+                    func.coalesce(func.sum(timed_out), 0),
+                )
+                .where(settled)
+                .group_by(*group)
+            )
             conn.execute(insert(ledger_rollup).from_select([*KEY, *SUMS], sums))
             bucket = bucket_sql(L.latency_ms)
-            hist = select(*keys, bucket.label("bucket"), func.count()).group_by(*group, bucket)
+            hist = (
+                select(*keys, bucket.label("bucket"), func.count())
+                .where(settled)
+                .group_by(*group, bucket)
+            )
             conn.execute(insert(ledger_latency_hist).from_select([*KEY, "bucket", "calls"], hist))
 
 

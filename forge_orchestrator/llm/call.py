@@ -1,4 +1,9 @@
-"""One gateway call's bookkeeping: resolve, reserve budget, and write its single ledger row."""
+"""One gateway call's bookkeeping: resolve, reserve budget, and write its single ledger row.
+
+The row is inserted (PENDING) before the provider is called, so no call goes out that the
+ledger does not know about, and settled with the outcome afterwards. A row that cannot be
+inserted stops the call (503); an outcome that cannot be written is retried in the background.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from ..errors import AppError, ProviderError, ProviderTimeout
-from ..ledger.recorder import LedgerEntry, Status, record, record_in
+from ..db.engine import write_tx
+from ..errors import AppError, ProviderError, ProviderTimeout, database_fault, database_fault_kind
+from ..ledger.recorder import LedgerEntry, Status, insert_pending, record_in, settle_in
 from .accounting import apply_usage, estimate_usage, new_entry
 from .budget_hook import BudgetHook
 from .provider_settings import ProvidersConfig
@@ -39,6 +45,7 @@ class CallRun:
         self.reserved = False
         self.ttft_ms: int | None = None
         self.recorded = False
+        self.ledger_id: int | None = None  # the PENDING row, once written
         self.entry: LedgerEntry = new_entry(
             req, ctx, req.provider or "unconfigured", streamed=streamed
         )
@@ -72,7 +79,49 @@ class CallRun:
         except asyncio.CancelledError:
             self.cancelled()
             raise
+        await self._insert_pending()
         return target
+
+    async def _insert_pending(self) -> None:
+        """The row goes in before the provider is called; if it cannot, nothing is called."""
+        db = self.gw.db
+        try:
+            done, ledger_id = db.try_write(self._pending_in)
+            if not done:
+                # Shielded: if this task is cancelled meanwhile, the row still lands and is
+                # settled as cancelled once it has.
+                future = asyncio.ensure_future(db.write(self._pending_in))
+                try:
+                    ledger_id = await asyncio.shield(future)
+                except asyncio.CancelledError:
+                    future.add_done_callback(self._pending_after_cancel)
+                    raise
+        except Exception as exc:
+            fault = database_fault(exc, self.gw.engine.url.database)
+            if fault is None:
+                raise
+            self.recorded = True  # the database refused the row: there is nothing to settle
+            if self.reserved:
+                self.gw.db.retry_in_background(self._release, what="a budget reservation")
+            raise fault from None
+        assert ledger_id is not None
+        self.ledger_id = ledger_id
+
+    def _pending_after_cancel(self, future: asyncio.Future[int]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self.ledger_id = future.result()
+            self.cancelled()
+        elif self.reserved:
+            self.recorded = True
+            self.gw.db.retry_in_background(self._release, what="a budget reservation")
+
+    def _pending_in(self, conn: Connection) -> int:
+        return insert_pending(conn, self.entry)
+
+    def _release(self) -> None:
+        hook = self.gw.budget_hook
+        if hook is not None:
+            hook.settle(self.reservation, 0.0)
 
     def _resolve(self, cfg: ProvidersConfig, secrets: KeyStore | None) -> Target:
         req = self.req
@@ -149,18 +198,19 @@ class CallRun:
         return ProviderError(message, details=details)
 
     def cancelled(self, partial: str | None = None) -> None:
-        """The caller went away. Written synchronously: a cancelled task cannot await."""
+        """The caller went away. A cancelled task cannot await, and the loop must not wait on
+        the database: written now if that needs no wait, else by a background task."""
         if self.recorded:
             return
         if partial:
             self._estimate_partial(partial)
         self._finish("FAILED", CANCELLED)
         self.recorded = True
-        if not self.reserved and self.gw.db.try_write(self._record_in)[0]:
-            return
-        record(self.gw.engine, self.entry)
-        if self.reserved and self.gw.budget_hook is not None:
-            self.gw.budget_hook.settle(self.reservation, self.entry.total_cost_usd or 0.0)
+        what = f"cancelled call's ledger row {self.ledger_id or ''}".strip()
+        if self.reserved:
+            self.gw.db.retry_in_background(self._store_and_release, what=what)
+        else:
+            self.gw.db.write_soon(self._store_in, what=what)
 
     # ---- internals --------------------------------------------------------------------------
     def _key(self) -> str | None:
@@ -202,17 +252,32 @@ class CallRun:
             self._finish(self.entry.status, None)
         # Flag first: once the write starts, the row lands even if this task is cancelled.
         self.recorded = True
-        if self.reserved:
-            return await asyncio.to_thread(self._record_and_settle)
-        return await self.gw.db.write(self._record_in)
+        try:
+            if self.reserved:
+                return await asyncio.to_thread(self._store_and_release)
+            return await self.gw.db.write(self._store_in)
+        except Exception as exc:
+            if self.ledger_id is None or database_fault_kind(exc) not in ("busy", "full"):
+                raise
+            # The provider has answered (and may bill for it): the caller gets the answer, and
+            # the row, PENDING meanwhile, is settled as soon as the database takes writes.
+            work = self._store_and_release if self.reserved else self._store_in_tx
+            self.gw.db.retry_in_background(work, what=f"ledger row {self.ledger_id}")
+            return self.ledger_id
 
-    def _record_in(self, conn: Connection) -> int:
-        return record_in(conn, self.entry)
+    def _store_in(self, conn: Connection) -> int:
+        if self.ledger_id is None:  # refused before the provider was called: one full row
+            return record_in(conn, self.entry)
+        return settle_in(conn, self.ledger_id, self.entry)
 
-    def _record_and_settle(self) -> int:
+    def _store_in_tx(self) -> int:
+        with write_tx(self.gw.engine) as conn:
+            return self._store_in(conn)
+
+    def _store_and_release(self) -> int:
         # One thread hop for both: the row is written before the reservation is released, so
         # concurrent budget checks never see the spend in neither place.
-        ledger_id = record(self.gw.engine, self.entry)
+        ledger_id = self._store_in_tx()
         hook = self.gw.budget_hook
         if self.reserved and hook is not None:
             hook.settle(self.reservation, self.entry.total_cost_usd)

@@ -9,8 +9,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from ..db.loop_db import LoopDB
+from ..ledger.recorder import settle_orphans
 from ..settings import Settings
 from .gateway import Gateway
 from .price_overrides import load_overrides
@@ -45,6 +47,8 @@ def _warm_up() -> None:
 
 @asynccontextmanager
 async def llm_component(app: FastAPI) -> AsyncIterator[None]:
+    # Calls a stopped server left PENDING are settled as failed (and counted) before new ones.
+    await run_in_threadpool(settle_orphans, app.state.engine)
     # Looked up per call: the keyring component may be absent or replaced in tests.
     gateway = build_gateway(
         app.state.engine,
