@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .errors import PayloadTooLarge, error_response
+from .security import _replay
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -71,16 +72,13 @@ def deeper_than(body: bytes, limit: int) -> bool:
     return _PAIR in steps
 
 
-async def _read_all(receive: Receive) -> tuple[bytes, list[Message]]:
-    """The whole body, plus any non-body message met on the way (a disconnect)."""
+async def _read_all(receive: Receive) -> bytes:
     chunks: list[bytes] = []
     while True:
         message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), [message]
         chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks), []
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 class JsonDepthLimit:
@@ -98,7 +96,7 @@ class JsonDepthLimit:
         if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
             await self.app(scope, receive, send)
             return
-        body, pending = await _read_all(receive)
+        body = await _read_all(receive)
         if len(body) > _THREAD_BYTES:
             too_deep = await run_in_threadpool(deeper_than, body, self.max_depth)
         else:
@@ -113,16 +111,7 @@ class JsonDepthLimit:
             )
             await response(scope, receive, send)
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return pending.pop(0) if pending else await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, _replay(body, receive), send)
 
 
 def parse_body(raw: bytes, model: type[M], *, items: str, max_items: int) -> M:
