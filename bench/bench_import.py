@@ -1,4 +1,4 @@
-"""Event-loop stall during a large card import, measured by GET /api/health timings on a real server.
+"""Event-loop stall during a large card import, probed by GET /api/health on a real server.
 
 A prober thread calls /api/health back to back while one client imports N cards; the figure is
 the longest health round trip during the import (the loop-lag probe). Baseline in the same run:
