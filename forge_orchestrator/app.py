@@ -16,6 +16,7 @@ from .db.engine import make_engine
 from .db.loop_db import LoopDB
 from .db.migrate import upgrade
 from .errors import install_error_handlers
+from .request_limits import JsonDepthLimit
 from .security import AccessGuard, SecurityMiddleware, load_or_create_token
 from .settings import Settings
 from .spa import mount_spa
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(build_api_router(), prefix="/api")
     mount_spa(app)
+    app.add_middleware(JsonDepthLimit)  # inside SecurityMiddleware: after auth and size checks
     app.add_middleware(
         SecurityMiddleware,
         guard=AccessGuard(settings, token),

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         5 * 1024 * 1024, ge=1024, description="Largest request body accepted; larger gets 413."
     )
+    import_max_cards: int = Field(
+        5000, ge=1, description="Most command cards one import may hold; more gets 413."
+    )
     keyring: Literal["auto", "encrypted"] = Field(
         "auto",
         description="auto: OS keyring when a secure one exists, else encrypted in the database; "

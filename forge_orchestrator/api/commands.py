@@ -11,11 +11,19 @@ from starlette.concurrency import run_in_threadpool
 from ..commands import cards
 from ..commands.models import Card, CardCreate, CardUpdate, ExportBundle, ImportResult
 from ..errors import ErrorResponse
+from ..request_limits import parse_body
 
 _WHY = {
     404: "No such card or run.",
     409: "Conflict: a dangerous command needs confirmation, or the run already finished.",
     422: "Invalid input: a field, a missing required variable, a missing working directory.",
+}
+# The import body is read by hand (see below); this documents it as the declared model would.
+_IMPORT_BODY = {
+    "requestBody": {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ExportBundle"}}},
+        "required": True,
+    }
 }
 
 
@@ -58,9 +66,24 @@ async def export_cards(request: Request, response: Response) -> ExportBundle:
     return await run_in_threadpool(cards.export_cards, _engine(request))
 
 
-@router.post("/import", response_model=ImportResult, status_code=201)
-async def import_cards(request: Request, body: ExportBundle) -> ImportResult:
-    return await run_in_threadpool(cards.import_cards, _engine(request), body)
+def _import(engine: Engine, raw: bytes, max_cards: int) -> bytes:
+    bundle = parse_body(raw, ExportBundle, items="cards", max_items=max_cards)
+    return cards.import_cards(engine, bundle).model_dump_json().encode()
+
+
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    status_code=201,
+    openapi_extra=_IMPORT_BODY,
+)
+async def import_cards(request: Request) -> Response:
+    # Parsing, validating and answering thousands of cards takes seconds of CPU: all of it
+    # runs in a worker thread, so the event loop (health, SSE, terminals) keeps serving.
+    raw = await request.body()
+    limit: int = request.app.state.settings.import_max_cards
+    body = await run_in_threadpool(_import, _engine(request), raw, limit)
+    return Response(body, status_code=201, media_type="application/json")
 
 
 @router.get("/{card_id:int}", response_model=Card, responses=errors(404))

@@ -11,7 +11,8 @@ from ..db.engine import write_tx
 from ..db.prepared import Prepared
 from ..db.tables import command_cards, command_runs
 from ..db.utils import iso, utcnow
-from ..errors import NotFound
+from ..errors import NotFound, ValidationFailed
+from ..request_limits import MAX_JSON_DEPTH, value_depth
 from .models import (
     Card,
     CardCreate,
@@ -25,6 +26,10 @@ from .models import (
 from .nested import merge_nested
 from .risk import analyze_template
 from .variables import declare, nested_reasons
+
+# An export wraps each explanation in three levels (bundle, card list, card): what a card
+# accepts must import again after export, within the request depth limit, with room to spare.
+EXPLANATION_MAX_DEPTH = MAX_JSON_DEPTH - 16
 
 
 def _last_runs(conn: Connection, card_ids: Sequence[int] | None) -> dict[int, LastRun]:
@@ -50,6 +55,14 @@ def _last_runs(conn: Connection, card_ids: Sequence[int] | None) -> dict[int, La
     }
 
 
+def _readable(explanation: Any) -> Any:
+    # Older versions stored any depth; past ~255 levels pydantic cannot serialize it, and one
+    # such card made every list and export fail. Show a note instead; the card stays usable.
+    if value_depth(explanation) > EXPLANATION_MAX_DEPTH:
+        return {"note": f"explanation nested more than {EXPLANATION_MAX_DEPTH} levels; not shown"}
+    return explanation
+
+
 def _to_card(row: Any, last_run: LastRun | None) -> Card:
     return Card(
         id=row["id"],
@@ -65,7 +78,7 @@ def _to_card(row: Any, last_run: LastRun | None) -> Card:
         provider=row["provider"],
         model=row["model"],
         ledger_id=row["ledger_id"],
-        explanation=row["explanation"],
+        explanation=_readable(row["explanation"]),
         risk=RiskVerdict(level=row["risk_level"], reasons=list(row["risk_reasons"] or [])),
         last_run=last_run,
         created_at=iso(row["created_at"]) or "",
@@ -94,6 +107,11 @@ def card_values(data: CardCreate) -> dict[str, Any]:
 
     Pure computation (the risk analysis parses the command), kept out of the write transaction.
     """
+    if value_depth(data.explanation) > EXPLANATION_MAX_DEPTH:
+        raise ValidationFailed(
+            f"explanation: must not nest more than {EXPLANATION_MAX_DEPTH} levels deep",
+            details=[{"loc": ["explanation"], "msg": "nested too deep", "type": "too_deep"}],
+        )
     now = utcnow()
     values = data.model_dump(exclude={"variables"})
     values.update(_derived(data.command, data.variables), created_at=now, updated_at=now)
@@ -113,10 +131,6 @@ def insert_card(conn: Connection, values: dict[str, Any]) -> Card:
     finally:
         cursor.close()
     return _to_card({**values, "id": card_id}, None)
-
-
-def _insert(conn: Connection, data: CardCreate) -> int:
-    return insert_card(conn, card_values(data)).id
 
 
 def _fetch(conn: Connection, card_id: int) -> Card:
@@ -205,8 +219,17 @@ def export_cards(engine: Engine) -> ExportBundle:
 
 
 def import_cards(engine: Engine, bundle: ExportBundle) -> ImportResult:
-    """Add every card of the bundle as a new card, all or nothing."""
+    """Add every card of the bundle as a new card, all or nothing.
+
+    Risk and variables are derived for every card first, so the write lock is held only for the
+    inserts; the cards are built from the stored rows' values (new cards have no runs).
+    """
+    values = []
+    for index, data in enumerate(bundle.cards):
+        try:
+            values.append(card_values(data))
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"cards.{index}.{exc.message}", details=exc.details) from exc
     with write_tx(engine) as conn:
-        ids = [_insert(conn, data) for data in bundle.cards]
-        cards = [_fetch(conn, card_id) for card_id in ids]
+        cards = [insert_card(conn, row) for row in values]
     return ImportResult(created=len(cards), cards=cards)

@@ -6,8 +6,12 @@ import json
 import operator
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
+import re2
+
+from ..text_safety import well_formed
 from .definition import ConditionData
 from .templates import NodeValues, Ref, TemplateError, walk_json
 
@@ -24,6 +28,48 @@ _SYMBOL = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 class ConditionError(ValueError):
     """The condition could not be evaluated (missing field, wrong types)."""
+
+
+# `matches` runs on RE2: matching is linear in the output's length, so no pattern can stall
+# the event loop (Python's backtracking `re` takes 2**n steps for `^(a+)+b$` on n "a"s).
+# RE2 has no backreferences, lookaround, possessive quantifiers or \Z; those fail at save.
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a bad pattern is the user's 422, not a line on stderr
+_RE2_OPTIONS.never_capture = True  # only "is there a match" is asked
+_PYTHON_ONLY = (
+    (re.compile(r"\\[1-9]|\(\?P="), "backreferences"),
+    (re.compile(r"\(\?<?[=!]"), "lookahead and lookbehind"),
+    (re.compile(r"[*+?}]\+"), "possessive quantifiers"),
+    (re.compile(r"\\Z"), "\\Z (write \\z)"),
+)
+
+
+@lru_cache(maxsize=256)
+def _pattern(pattern: str) -> Any:
+    """The compiled RE2 pattern; raises ValueError with a message for the editor."""
+    try:
+        return re2.compile(well_formed(pattern), _RE2_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        unsupported = [name for probe, name in _PYTHON_ONLY if probe.search(pattern)]
+        if unsupported:
+            raise ValueError(
+                f"not supported by the linear-time regex engine (RE2): {', '.join(unsupported)}"
+                f" ({reason})"
+            ) from None
+        raise ValueError(f"not a valid regular expression: {reason}") from None
+
+
+def search(pattern: str, text: str) -> bool:
+    """True when ``pattern`` occurs in ``text`` (RE2 syntax, linear time).
+
+    ``$`` also matches before a final newline, as in Python's ``re``: shell output ends with one.
+    """
+    regexp = _pattern(pattern)
+    data = well_formed(text).encode()  # bytes: RE2 works on UTF-8, no offsets to map back
+    if regexp.search(data) is not None:
+        return True
+    return data.endswith(b"\n") and regexp.search(data[:-1]) is not None
 
 
 def _number(value: Any) -> float | None:
@@ -56,9 +102,9 @@ def check(cond: ConditionData) -> list[tuple[str, str]]:
         problems.append(("value", "an exit code comparison needs a number"))
     if cond.kind == "matches":
         try:
-            re.compile(str(cond.value or ""))
-        except re.error as exc:
-            problems.append(("value", f"not a valid regular expression: {exc}"))
+            _pattern(str(cond.value or ""))
+        except ValueError as exc:
+            problems.append(("value", str(exc)))
     if cond.kind in ("contains", "matches") and cond.value in (None, ""):
         problems.append(("value", "give the text or pattern to look for"))
     ordered = cond.operator in ("lt", "le", "gt", "ge")
@@ -85,7 +131,10 @@ def evaluate(cond: ConditionData, source: NodeValues) -> bool:
     elif cond.kind == "contains":
         result = str(cond.value or "") in source.output
     elif cond.kind == "matches":
-        result = re.search(str(cond.value or ""), source.output) is not None
+        try:
+            result = search(str(cond.value or ""), source.output)
+        except ValueError as exc:  # a definition saved before RE2 checked it
+            raise ConditionError(f"node {cond.source}'s pattern is {exc}") from exc
     else:
         if not source.has_json:
             raise ConditionError(f"node {cond.source}'s output is not JSON")

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import quicktok
 
+from ..text_safety import well_formed
 from .types import ChatMessage
 
 Method = Literal["exact", "estimate"]
@@ -76,8 +77,9 @@ def _claude_multiplier(name: str) -> float:
 
 
 def count_text(text: str, model: str | None = None) -> TokenCount:
+    """Tokens of ``text``; a lone surrogate (untrusted provider output) counts as U+FFFD."""
     enc_name, method, mult = encoding_for(model)
-    raw = len(_encoding(enc_name).encode_ordinary(text)) if text else 0
+    raw = len(_encoding(enc_name).encode_ordinary(well_formed(text))) if text else 0
     tokens = raw if mult == 1.0 else round(raw * mult)
     return TokenCount(tokens, enc_name, method, mult)
 

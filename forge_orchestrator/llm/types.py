@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from ..text_safety import well_formed
 
 Role = Literal["system", "user", "assistant"]
 UsageSource = Literal["provider", "estimated"]
 
 
+# Prompts carry untrusted text (a model's reply fed to the next step): a lone surrogate in it
+# has no UTF-8 form and would fail the request, so it becomes U+FFFD here, as tiktoken does.
+PromptText = Annotated[str, AfterValidator(well_formed)]
+
+
 class ChatMessage(BaseModel):
     role: Role
-    content: str
+    content: PromptText
 
 
 class LLMRequest(BaseModel):
@@ -21,7 +28,7 @@ class LLMRequest(BaseModel):
     provider: str | None = None
     model: str | None = None
     messages: list[ChatMessage]
-    system: str | None = None
+    system: PromptText | None = None
     max_tokens: int = Field(1024, ge=1, le=1_000_000)
     temperature: float | None = Field(None, ge=0, le=2)
     json_mode: bool = False
