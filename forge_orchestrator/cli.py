@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,9 +39,20 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .datadir_lock import DataDirInUse, hold
+    from .procs.reaper import become_subreaper
     from .server import serve
 
-    return serve(settings_from_args(args))
+    settings = settings_from_args(args)
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(hold(settings.data_dir))
+        except DataDirInUse as exc:
+            print(exc.message, file=sys.stderr, flush=True)
+            return 1
+        # Orphans of runs then stay our children (findable, reaped) instead of going to init.
+        become_subreaper()
+        return serve(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import AppError, Conflict
+from ..procs.containment import new_tag, scope
 from ..settings import Settings
 from . import run_store
 from .live import Event, LiveRun
@@ -93,6 +94,7 @@ class RunManager:
                 on_chunk=live.publish,
                 cancel=live.cancel,
                 on_start=on_start,
+                tag=new_tag(scope(self.settings.data_dir), "cmd"),
             )
         except Exception as exc:
             if not spawned.done():  # it never started: the POST reports why
