@@ -57,12 +57,16 @@ def describe(procs: list[psutil.Process]) -> list[str]:
     return out
 
 
+def marked_sleeps(mark: str) -> list[psutil.Process]:
+    """The marked `sleep`s (a server started with the mark carries it too)."""
+    return [p for p in marked(mark) if _name(p) == "sleep"]
+
+
 def wait_marked_sleeps(mark: str, count: int = SLEEPS, timeout: float = 30.0) -> None:
     """Until every escapee has started (so a cancel is not earlier than the escape)."""
     deadline = time.monotonic() + timeout
     while True:
-        sleeps = [p for p in marked(mark) if _name(p) == "sleep"]
-        if len(sleeps) >= count:
+        if len(marked_sleeps(mark)) >= count:
             return
         assert time.monotonic() < deadline, describe(marked(mark))
         time.sleep(0.05)
