@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.e2e.harness import ServerProcess
 from tests.flows.helpers import by_id, flow, shell
@@ -16,24 +14,11 @@ from tests.flows.helpers import by_id, flow, shell
 from .escapes import (
     MARK_VAR,
     describe,
-    kill_marked,
     marked,
     marked_sleeps,
     new_mark,
     wait_marked_sleeps,
 )
-
-
-@pytest.fixture
-def servers() -> Iterator[list[ServerProcess]]:
-    started: list[ServerProcess] = []
-    marks: list[str] = []
-    yield started
-    for srv in started:
-        srv.stop()
-        marks.append(srv.env.get(MARK_VAR, ""))
-    for mark in marks:
-        kill_marked(mark)
 
 
 def _poll(c: httpx.Client, path: str, done: Any, what: str) -> dict[str, Any]:

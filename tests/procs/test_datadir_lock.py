@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,6 @@ from tests.e2e.harness import ServerProcess
 from .escapes import MARK_VAR, kill_marked, marked_sleeps, new_mark, wait_marked_sleeps
 
 MESSAGE = "Forge is already running on this data dir"
-
-
-@pytest.fixture
-def servers() -> Iterator[list[ServerProcess]]:
-    started: list[ServerProcess] = []
-    yield started
-    for srv in started:
-        srv.stop()
 
 
 def test_a_second_serve_on_a_live_data_dir_exits_and_leaves_the_first_alone(
