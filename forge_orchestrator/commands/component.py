@@ -49,6 +49,7 @@ async def commands_component(app: FastAPI) -> AsyncIterator[None]:
     # Every process tagged with this data dir belongs to a server that is gone (only one holds
     # the data dir: datadir_lock), so end them before any run is marked or resumed.
     await run_in_threadpool(end_leftovers, scope(app.state.settings.data_dir))
+    app.state.leftovers_ended = True  # flows' recover() need not scan again
     orphans = await run_in_threadpool(mark_interrupted, engine)
     if orphans:
         # Runs started before tags existed: their process group by the recorded pid.

@@ -78,7 +78,8 @@ class RunManager:
     async def recover(self) -> list[int]:
         """At start-up: end what a dead server's steps left running (so a resume never runs
         beside an old copy), then runs it left active become `interrupted`."""
-        await asyncio.to_thread(end_leftovers, scope(self.settings.data_dir))
+        if not getattr(self.state, "leftovers_ended", False):
+            await asyncio.to_thread(end_leftovers, scope(self.settings.data_dir))
         orphans = await asyncio.to_thread(run_store.interrupt_orphans, self.db)
         if orphans:
             log.warning("flow runs interrupted by a previous stop: %s", orphans)

@@ -24,6 +24,8 @@ from .scan import TAG_VAR, ProcInfo, ancestors, snapshot
 
 log = logging.getLogger(__name__)
 KILL_GRACE_S = 2.0
+# A process SIGKILL cannot end yet (uninterruptible sleep in the kernel) must not hang a cancel.
+GIVE_UP_S = 10.0
 _POLL_S = 0.02
 
 __all__ = ["TAG_VAR", "Tree", "end_leftovers", "kill_tree", "kill_tree_sync", "new_tag", "scope"]
@@ -90,15 +92,18 @@ class _Killer:
 
     def __init__(self, grace_s: float) -> None:
         self.deadline = time.monotonic() + grace_s
+        self.give_up = self.deadline + GIVE_UP_S
         self.termed: set[int] = set()
-        self.rounds = 0
 
     def step(self, found: set[int]) -> bool:
-        """Signal this round's members; True once nothing is left."""
+        """Signal this round's members; True once nothing is left (or SIGKILL cannot help)."""
         if not found:
             return True
-        self.rounds += 1
-        if time.monotonic() < self.deadline:
+        now = time.monotonic()
+        if now >= self.give_up:
+            log.warning("processes %s outlived SIGKILL for %.0f s; giving up", found, GIVE_UP_S)
+            return True
+        if now < self.deadline:
             fresh = found - self.termed
             _signal(fresh, signal.SIGTERM)
             _signal(fresh, signal.SIGCONT)  # a stopped process only sees SIGTERM once resumed
