@@ -1,7 +1,8 @@
 """One API for every child Forge starts: tag it, find its whole tree, end all of it.
 
 A tree is the tagged processes (tag in the environment, inherited by every descendant), the
-root's session and the descendants of any member. After a crash, a restarted server finds what
+root's session, the members of its cgroup (procs.cgroup, where the system offers one) and the
+descendants of any member. After a crash, a restarted server finds what
 the dead one left by the data directory's tag prefix. See notes/contain.md for the guarantees.
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cgroup
 from .reaper import observe
 from .scan import TAG_VAR, ProcInfo, ancestors, snapshot
 
@@ -48,6 +50,7 @@ class Tree:
     tag: str
     root: int | None = None
     prefix: bool = False  # match every tag under `tag` (a whole data dir's scope)
+    cgroups: tuple[Path, ...] = ()  # procs.cgroup directories of the run, where there are any
 
     def matches(self, p: ProcInfo) -> bool:
         if self.root is not None and p.sid == self.root:
@@ -75,9 +78,10 @@ def _members(procs: list[ProcInfo], match: Callable[[ProcInfo], bool]) -> set[in
 
 
 def members(tree: Tree) -> set[int]:
+    in_cgroups = set().union(*(cgroup.pids(path) for path in tree.cgroups))
     procs = snapshot()
     observe(procs)  # reap the run's exited orphans as we go
-    return _members(procs, tree.matches)
+    return _members(procs, lambda p: p.pid in in_cgroups or tree.matches(p))
 
 
 def _signal(pids: Iterable[int], sig: int) -> None:
@@ -90,7 +94,8 @@ class _Killer:
     """SIGTERM every member, then SIGKILL what is left after the grace period; each step
     rescans, so a process forked meanwhile is signalled too."""
 
-    def __init__(self, grace_s: float) -> None:
+    def __init__(self, tree: Tree, grace_s: float) -> None:
+        self.tree = tree
         self.deadline = time.monotonic() + grace_s
         self.give_up = self.deadline + GIVE_UP_S
         self.termed: set[int] = set()
@@ -110,6 +115,8 @@ class _Killer:
             self.termed |= fresh
         else:
             # Stop them all first so none forks between our kills, then kill them all.
+            for path in self.tree.cgroups:
+                cgroup.kill(path)
             _signal(found, signal.SIGSTOP)
             _signal(found, signal.SIGKILL)
         return False
@@ -117,7 +124,7 @@ class _Killer:
 
 async def kill_tree(tree: Tree, grace_s: float = KILL_GRACE_S) -> int:
     """End every process of the tree; returns how many were signalled (scans off the loop)."""
-    killer = _Killer(grace_s)
+    killer = _Killer(tree, grace_s)
     signalled: set[int] = set()
     while True:
         found = await asyncio.to_thread(members, tree)
@@ -128,7 +135,7 @@ async def kill_tree(tree: Tree, grace_s: float = KILL_GRACE_S) -> int:
 
 
 def kill_tree_sync(tree: Tree, grace_s: float = KILL_GRACE_S) -> int:
-    killer = _Killer(grace_s)
+    killer = _Killer(tree, grace_s)
     signalled: set[int] = set()
     while True:
         found = members(tree)
@@ -140,7 +147,10 @@ def kill_tree_sync(tree: Tree, grace_s: float = KILL_GRACE_S) -> int:
 
 def end_leftovers(scope_key: str, grace_s: float = 1.0) -> int:
     """At start-up: end every process a previous server on this data dir left (blocking)."""
-    count = kill_tree_sync(Tree(scope_key, prefix=True), grace_s)
+    groups = tuple(cgroup.leftovers(scope_key))
+    count = kill_tree_sync(Tree(scope_key, prefix=True, cgroups=groups), grace_s)
+    for path in groups:
+        cgroup.remove(path)
     if count:
         log.warning("ended %d process(es) left by a previous server on this data dir", count)
     return count

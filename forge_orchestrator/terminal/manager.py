@@ -9,7 +9,7 @@ import time
 import uuid
 
 from ..errors import Conflict, NotFound
-from ..procs import reaper
+from ..procs import cgroup, reaper
 from ..procs.containment import TAG_VAR, new_tag, scope
 from ..settings import Settings
 from .models import SessionCreate, SessionInfo
@@ -52,6 +52,7 @@ class TerminalManager:
             uuid.uuid4().hex,
             proc,
             tag=tag,
+            group=cgroup.create(tag, proc.pid),
             rows=req.rows,
             cols=req.cols,
             scrollback_bytes=self.scrollback_bytes,

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from forge_orchestrator.procs import cgroup
+from forge_orchestrator.procs.containment import scope
 from tests.e2e.harness import ServerProcess
 from tests.flows.helpers import by_id, flow, shell
 
@@ -62,8 +64,10 @@ def test_kill9_then_restart_ends_leftovers_and_resume_runs_one_copy(
 
     second = ServerProcess(data_dir=data_dir, env={MARK_VAR: second_mark}).start()
     servers.append(second)
-    # Start-up ended every leftover before serving anything (so before any resume).
+    # Start-up ended every leftover before serving anything (so before any resume), and
+    # removed the dead server's run cgroups (where this system gives us any).
     assert describe(marked(first_mark)) == []
+    assert cgroup.leftovers(scope(data_dir)) == []
     with second.client() as c:
         assert c.get(f"/api/commands/runs/{cmd_id}").json()["status"] == "interrupted"
         run = c.get(f"/api/flows/runs/{run_id}").json()

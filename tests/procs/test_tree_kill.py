@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from fastapi.testclient import TestClient
 
 from forge_orchestrator.app import create_app
 from forge_orchestrator.commands.process import run_process
+from forge_orchestrator.procs import cgroup
 from tests.conftest import BASE_URL, TOKEN, make_settings
 from tests.flows.helpers import flow, shell
 from tests.terminal.conftest import Term, ws_url
@@ -154,3 +159,38 @@ def test_an_idle_terminal_that_expires_ends_what_escaped_its_session(
         while _survivors(mark) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert _survivors(mark) == []
+
+
+def _by_cmdline(word: str) -> list[str]:
+    found = []
+    for proc in psutil.process_iter(["cmdline", "status"]):
+        if word in (proc.info["cmdline"] or []) and proc.info["status"] != psutil.STATUS_ZOMBIE:
+            found.append(f"{proc.pid} {' '.join(proc.info['cmdline'])}")
+    return found
+
+
+@pytest.mark.skipif(cgroup.base() is None, reason="this system gives us no cgroup v2 to create")
+def test_closing_a_terminal_ends_a_child_only_its_cgroup_knows(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing but the cgroup links it to the session: new session, empty environment, and
+    # its parent (the subshell) is gone.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    seconds = f"1040.{uuid.uuid4().int % 10**6}"
+    try:
+        with _client(data_dir) as c:
+            info = c.post("/api/terminal/sessions", json={"shell": "bash"}).json()
+            with c.websocket_connect(ws_url(info["id"])) as ws:
+                term = Term(ws)
+                term.attach_frames()
+                term.type(f"(setsid env -i sleep {seconds} &); echo typed-''done\r")
+                term.read_until("typed-done")
+            deadline = time.monotonic() + 30
+            while not _by_cmdline(seconds):
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            assert c.delete(f"/api/terminal/sessions/{info['id']}").status_code == 200
+            assert _by_cmdline(seconds) == []
+    finally:
+        for line in _by_cmdline(seconds):
+            os.kill(int(line.split()[0]), signal.SIGKILL)
