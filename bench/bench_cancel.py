@@ -5,7 +5,9 @@
 (b) Baseline in the same run: the plain process-group kill Forge used before (SIGTERM to the
     group, poll until the group is empty), on the same command. It returns too, but the
     setsid child survives it: the survivors are counted and then killed.
-Also: the cost of one process-table scan (what each kill round does), beside the process count.
+Also: the cost of one process-table scan (what each kill round does), beside the process count;
+and why command runs get no cgroup: a spawn with the server moved into a fresh cgroup for the
+instant of the spawn (the only race-free way without clone3), beside a plain spawn.
 Run: .venv/bin/python bench/bench_cancel.py [--runs 10]
 """
 
@@ -23,6 +25,7 @@ import uuid
 import psutil
 
 from forge_orchestrator.commands.process import run_process
+from forge_orchestrator.procs import cgroup
 from forge_orchestrator.procs.scan import snapshot
 
 COMMAND = "setsid sleep 1000 & sleep 1000 & echo started; wait"
@@ -105,6 +108,37 @@ def scan_ms(rounds: int = 50) -> float:
     return (time.perf_counter() - t0) / rounds * 1000
 
 
+def _spawn_ms(group: str | None) -> float:
+    root = cgroup.base()
+    t0 = time.perf_counter()
+    path = None
+    if group is not None and root is not None:
+        path = root / group
+        path.mkdir()
+        (path / "cgroup.procs").write_text(str(os.getpid()))
+    proc = subprocess.Popen(["true"], start_new_session=True)
+    if path is not None and root is not None:
+        (root / "cgroup.procs").write_text(str(os.getpid()))
+    elapsed = (time.perf_counter() - t0) * 1000
+    proc.wait()
+    if path is not None:
+        path.rmdir()
+    return elapsed
+
+
+def cgroup_spawn_cost(rounds: int = 40) -> str:
+    if cgroup.base() is None:
+        return "  no cgroup v2 to create here: spawn cost with a cgroup not measured"
+    moved, plain = [], []
+    for i in range(rounds):
+        moved.append(_spawn_ms(f"forgebench-{os.getpid()}-{i}"))
+        plain.append(_spawn_ms(None))
+    return (
+        f"  spawn of `true`: {statistics.median(moved):.2f} ms with a cgroup move, "
+        f"{statistics.median(plain):.2f} ms plain (median of {rounds}, interleaved)"
+    )
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
@@ -131,6 +165,7 @@ async def main() -> None:
         f"survivors: {survivors['group kill']} (the setsid child, once per run)"
     )
     print(f"  one process-table scan: {scan_ms():.2f} ms over {len(psutil.pids())} processes")
+    print(cgroup_spawn_cost())
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@ more way to find its processes: a process cannot leave its cgroup without privil
 does to its session, parent or environment. Every failure falls back to tags and tree walks.
 
 Used for terminal sessions: the shell is moved in right after its fork (before it has read
-its rc files, let alone started a job). Command runs and flow steps do not get one: Python
-cannot clone straight into a cgroup, and moving a process between cgroups waits for an RCU
-grace period on kernels without `favordynmods`, which cost 5-8 ms per spawn on the run hot
-path here (notes/contain.md). They rely on tags, sessions and tree walks.
+its rc files, let alone started a job). Command runs and flow steps do not get one yet:
+Python cannot clone straight into a cgroup, and moving the server in and out around each spawn
+cost +8 ms p50 per run in one interleaved measurement here (+0.25 ms on a bare spawn in
+bench_cancel.py); until that is settled the run hot path relies on tags, sessions, tree walks.
 """
 
 from __future__ import annotations
