@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,6 +42,7 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
 def _serve(args: argparse.Namespace) -> int:
     from .datadir_lock import DataDirInUse, hold
     from .procs.reaper import become_subreaper
+    from .procs.scan import TAG_VAR
     from .server import serve
 
     settings = settings_from_args(args)
@@ -52,6 +54,9 @@ def _serve(args: argparse.Namespace) -> int:
             return 1
         # Orphans of runs then stay our children (findable, reaped) instead of going to init.
         become_subreaper()
+        # Started from inside a Forge terminal? Our own helpers (a browser launcher) must not
+        # carry that tag, or the reaper would take them for orphans of a run.
+        os.environ.pop(TAG_VAR, None)
         return serve(settings)
 
 
