@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from forge_orchestrator.datadir_lock import hold
 from tests.e2e.harness import ServerProcess
 
 from .escapes import MARK_VAR, kill_marked, marked_sleeps, new_mark, wait_marked_sleeps
@@ -73,3 +78,33 @@ def test_two_serves_started_at_once_on_an_empty_dir_one_wins(
     with winner.client() as c:
         assert c.get("/api/health").status_code == 200
     assert "Traceback" not in winner.log()
+
+
+def test_flows_run_on_a_data_dir_a_server_holds_refuses_and_runs_nothing(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    marker = tmp_path / "ran"
+    definition = {
+        "nodes": [
+            {
+                "id": "s",
+                "type": "shell",
+                "position": {"x": 0, "y": 0},
+                "data": {"command": f"touch {marker}"},
+            }
+        ],
+        "edges": [],
+    }
+    path = tmp_path / "flow.json"
+    path.write_text(json.dumps(definition))
+    argv = ["flows", "run", str(path), "--data-dir", str(data_dir)]
+    with hold(data_dir):  # what a live `serve` holds
+        proc = subprocess.run(
+            [sys.executable, "-m", "forge_orchestrator.cli", *argv],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert proc.returncode == 2, proc.stderr
+    assert MESSAGE in proc.stderr and f"pid {os.getpid()}" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not marker.exists()
