@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,13 +40,30 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .datadir_lock import DataDirInUse, hold
     from .db.cli import preflight
+    from .procs.reaper import become_subreaper
+    from .procs.scan import TAG_VAR
 
     settings = settings_from_args(args)
-    verdict = preflight(settings)  # checks the database file while the server is imported
-    from .server import serve
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(hold(settings.data_dir))
+        except DataDirInUse as exc:
+            print(exc.message, file=sys.stderr, flush=True)
+            return 1
+        verdict = preflight(settings)  # checks the database file while the server is imported
+        from .server import serve
 
-    return verdict() or serve(settings)
+        failed = verdict()
+        if failed:
+            return failed
+        # Orphans of runs then stay our children (findable, reaped) instead of going to init.
+        become_subreaper()
+        # Started from inside a Forge terminal? Our own helpers (a browser launcher) must not
+        # carry that tag, or the reaper would take them for orphans of a run.
+        os.environ.pop(TAG_VAR, None)
+        return serve(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:

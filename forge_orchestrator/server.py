@@ -12,6 +12,7 @@ import webbrowser
 
 import uvicorn
 
+from . import datadir_lock
 from .app import create_app
 from .security import describe_url
 from .settings import Settings
@@ -48,6 +49,7 @@ def serve(settings: Settings) -> int:
     app = create_app(settings)
     sock = bind_socket(settings.host, settings.port)
     port = sock.getsockname()[1]
+    datadir_lock.note_address(settings.data_dir, settings.host, port)
     url = describe_url(settings.host, port, app.state.token)
     config = uvicorn.Config(
         app,

@@ -1,7 +1,8 @@
-"""The commands component: marks runs a dead server left `running` as interrupted, serves runs."""
+"""The commands component: ends what a dead server left, marks its runs interrupted, serves runs."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -13,6 +14,8 @@ import psutil
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from ..procs import reaper
+from ..procs.containment import end_leftovers, scope
 from .run_store import mark_interrupted
 from .runs import RunManager
 
@@ -43,12 +46,20 @@ def _end_orphans(orphans: list[tuple[int, int | None, datetime]]) -> int:
 @asynccontextmanager
 async def commands_component(app: FastAPI) -> AsyncIterator[None]:
     engine = app.state.engine
+    # Every process tagged with this data dir belongs to a server that is gone (only one holds
+    # the data dir: datadir_lock), so end them before any run is marked or resumed.
+    await run_in_threadpool(end_leftovers, scope(app.state.settings.data_dir))
+    app.state.leftovers_ended = True  # flows' recover() need not scan again
     orphans = await run_in_threadpool(mark_interrupted, engine)
     if orphans:
+        # Runs started before tags existed: their process group by the recorded pid.
         await run_in_threadpool(_end_orphans, orphans)
     manager = RunManager(engine, app.state.settings)
     app.state.commands = manager
+    reaping = asyncio.create_task(reaper.reap_forever()) if reaper.is_subreaper() else None
     try:
         yield
     finally:
         await manager.close()
+        if reaping is not None:
+            reaping.cancel()

@@ -3,7 +3,9 @@
 The child gets its own session (so the whole group can be signalled), stdin closed and the
 server's environment with the caller's overrides. stdout and stderr are read by the event loop
 as they arrive (never blocking the child), tagged, passed to `on_chunk` and kept up to a cap.
-Timeout and cancel send SIGTERM to the group, then SIGKILL after a grace period.
+Timeout and cancel end the run's whole tree (procs.containment: every process carrying the
+run's tag or in its session, setsid and double-forked ones included): SIGTERM, then SIGKILL
+after a grace period.
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import psutil
-
 from ..child_env import child_env
 from ..errors import ValidationFailed
+from ..procs import reaper
+from ..procs.containment import KILL_GRACE_S, TAG_VAR, Tree, kill_tree, new_tag
 from .capture import Capture, watch_exit
 
 ProcessStatus = Literal["succeeded", "failed", "timed_out", "cancelled"]
-KILL_GRACE_S = 2.0
+__all__ = ["KILL_GRACE_S", "ProcessResult", "run_process"]
 # After the shell exits, background children may still hold the pipes; give them this long.
 DRAIN_S = 0.5
 _POLL_S = 0.02
@@ -66,39 +68,6 @@ def merge_env(env: Mapping[str, str] | None) -> dict[str, str]:
     return child_env(env)
 
 
-def _group_alive(pgid: int) -> bool:
-    """True while a non-zombie process is left in the group (zombies may wait on a lazy init)."""
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    for proc in psutil.process_iter(["status"]):
-        try:
-            if os.getpgid(proc.pid) == pgid and proc.info["status"] != psutil.STATUS_ZOMBIE:
-                return True
-        except (ProcessLookupError, psutil.Error):
-            continue
-    return False
-
-
-def _signal_group(pgid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, sig)
-
-
-async def kill_group(pgid: int, grace_s: float = KILL_GRACE_S) -> None:
-    """SIGTERM the whole group, wait up to grace_s for it to go, then SIGKILL what is left."""
-    _signal_group(pgid, signal.SIGTERM)
-    deadline = time.monotonic() + grace_s
-    while time.monotonic() < deadline:
-        if not _group_alive(pgid):
-            return
-        await asyncio.sleep(_POLL_S)
-    _signal_group(pgid, signal.SIGKILL)
-
-
 async def _wait_any(futures: list[asyncio.Future[Any]], limit_s: float | None) -> None:
     await asyncio.wait(futures, timeout=limit_s, return_when=asyncio.FIRST_COMPLETED)
 
@@ -115,27 +84,36 @@ async def run_process(
     cancel: asyncio.Event | None = None,
     grace_s: float = KILL_GRACE_S,
     on_start: Callable[[int], None] | None = None,
+    tag: str | None = None,
 ) -> ProcessResult:
-    """Run `command` with `<shell> -c` and return how it ended; see the module docstring."""
+    """Run `command` with `<shell> -c` and return how it ended; see the module docstring.
+
+    `tag` (procs.containment.new_tag) marks every process of the run so that a restarted
+    server can find leftovers; without one the run is still contained while it lives.
+    """
     shell_path = resolve_shell(shell)
     workdir = resolve_cwd(cwd)
     full_env = merge_env(env)
+    full_env[TAG_VAR] = tag or new_tag("forge", "run")
     started = time.monotonic()
     try:
         # Popen uses vfork+exec, so it returns in well under a millisecond; the loop's own
         # subprocess support costs 5-25 ms per spawn on uvloop (a full fork of the server).
-        proc = subprocess.Popen(  # noqa: ASYNC220
-            [shell_path, "-c", command],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=workdir,
-            env=full_env,
-            start_new_session=True,
-        )
+        with reaper.SPAWN_LOCK:
+            proc = subprocess.Popen(  # noqa: ASYNC220
+                [shell_path, "-c", command],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=workdir,
+                env=full_env,
+                start_new_session=True,
+            )
+            reaper.register_root(proc.pid)
     except OSError as exc:
         raise ValidationFailed(f"Could not start the command: {exc.strerror or exc}") from exc
     pid = proc.pid
+    tree = Tree(full_env[TAG_VAR], root=pid)
     exited = watch_exit(proc)
     capture = Capture(output_cap, on_chunk)
     cancel_task = asyncio.ensure_future(cancel.wait()) if cancel is not None else None
@@ -150,22 +128,25 @@ async def run_process(
         await _wait_any(waiters, max(timeout_s - (time.monotonic() - started), 0))
         if not exited.done():
             status = "cancelled" if cancel is not None and cancel.is_set() else "timed_out"
-            await kill_group(pid, grace_s)
+            await kill_tree(tree, grace_s)
             await _wait_any([exited], grace_s)
         await _wait_any([capture.pipes_closed], DRAIN_S)
         if not capture.pipes_closed.done():
             # Leftover background children still hold our pipes: end them so the run can finish.
-            await kill_group(pid, grace_s)
+            await kill_tree(tree, grace_s)
             await _wait_any([capture.pipes_closed], grace_s)
     finally:
         if cancel_task is not None:
             cancel_task.cancel()
         if not exited.done():
-            _signal_group(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
         capture.close()
     if not exited.done():
         await _wait_any([exited], grace_s)
     code = proc.returncode
+    if code is not None:
+        reaper.release_root(pid)
     if status is None:
         status = "succeeded" if code == 0 else "failed"
     return ProcessResult(

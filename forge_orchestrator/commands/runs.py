@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..db.retry import Background, until_stored
 from ..errors import AppError, Conflict
+from ..procs.containment import new_tag, scope
 from ..settings import Settings
 from . import run_store
 from .live import Event, LiveRun
@@ -106,6 +107,7 @@ class RunManager:
                 on_chunk=live.publish,
                 cancel=live.cancel,
                 on_start=on_start,
+                tag=new_tag(scope(self.settings.data_dir), "cmd"),
             )
         except Exception as exc:
             if not spawned.done():  # it never started: the POST reports why

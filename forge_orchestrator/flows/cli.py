@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..datadir_lock import DataDirInUse, hold
 from ..errors import AppError
 
 _MARK = {
@@ -99,10 +100,23 @@ async def _decide(manager: Any, run_id: int, rec: dict[str, Any], auto: bool) ->
 
 
 async def _run(args: argparse.Namespace, target: int | tuple[dict[str, Any], str]) -> int:
-    from ..app import create_app
     from ..cli import settings_from_args
 
     settings = settings_from_args(args).model_copy(update={"open_browser": False})
+    # Recovery at start-up would take over a live server's runs: one process per data dir.
+    try:
+        with hold(settings.data_dir):
+            return await _run_locked(args, target, settings)
+    except DataDirInUse as exc:
+        _print_error(exc)
+        return 2
+
+
+async def _run_locked(
+    args: argparse.Namespace, target: int | tuple[dict[str, Any], str], settings: Any
+) -> int:
+    from ..app import create_app
+
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         manager = app.state.flows

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ..errors import Conflict, NotFound, ValidationFailed
+from ..procs.containment import end_leftovers, scope
 from ..settings import Settings
 from . import run_store, store
 from .engine import FlowEngine
@@ -75,7 +76,10 @@ class RunManager:
     # ---- lifecycle -------------------------------------------------------------------
 
     async def recover(self) -> list[int]:
-        """At start-up: runs a dead process left active become `interrupted`."""
+        """At start-up: end what a dead server's steps left running (so a resume never runs
+        beside an old copy), then runs it left active become `interrupted`."""
+        if not getattr(self.state, "leftovers_ended", False):
+            await asyncio.to_thread(end_leftovers, scope(self.settings.data_dir))
         orphans = await asyncio.to_thread(run_store.interrupt_orphans, self.db)
         if orphans:
             log.warning("flow runs interrupted by a previous stop: %s", orphans)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from ..errors import AppError, ProviderError
 from ..keyring.redact import redact
+from ..procs.containment import new_tag, scope
 from ..settings import Settings
 from .conditions import ConditionError, describe, evaluate
 from .definition import ApprovalData, ConditionData, LlmData, ShellData
@@ -200,6 +201,7 @@ class StepRunner:
             output_cap=cap,
             on_chunk=on_chunk,
             cancel=cancel,
+            tag=new_tag(scope(settings.data_dir), "flow"),
         )
         rec.exit_code = result.exit_code
         rec.output = self._redact(out.text())

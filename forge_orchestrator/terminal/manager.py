@@ -9,6 +9,8 @@ import time
 import uuid
 
 from ..errors import Conflict, NotFound
+from ..procs import cgroup, reaper
+from ..procs.containment import TAG_VAR, new_tag, scope
 from ..settings import Settings
 from .models import SessionCreate, SessionInfo
 from .pty_process import resolve_cwd, resolve_shell, spawn
@@ -23,6 +25,7 @@ class TerminalManager:
     def __init__(self, settings: Settings) -> None:
         self.idle_timeout_s = settings.terminal_idle_timeout_s
         self.scrollback_bytes = settings.terminal_scrollback_bytes
+        self.scope = scope(settings.data_dir)
         self.sessions: dict[str, TerminalSession] = {}
         self._reaper: asyncio.Task[None] | None = None
 
@@ -41,10 +44,15 @@ class TerminalManager:
             raise Conflict(f"At most {MAX_SESSIONS} terminal sessions; close one first.")
         shell = resolve_shell(req.shell)
         cwd = resolve_cwd(req.cwd)
-        proc = spawn(shell, cwd, req.rows, req.cols)
+        tag = new_tag(self.scope, "term")
+        with reaper.SPAWN_LOCK:  # the reaper must see the shell as owned from its first moment
+            proc = spawn(shell, cwd, req.rows, req.cols, {TAG_VAR: tag})
+            reaper.register_root(proc.pid)
         session = TerminalSession(
             uuid.uuid4().hex,
             proc,
+            tag=tag,
+            group=cgroup.create(tag, proc.pid),
             rows=req.rows,
             cols=req.cols,
             scrollback_bytes=self.scrollback_bytes,

@@ -52,10 +52,13 @@ def set_winsize(fd: int, rows: int, cols: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
-def spawn(shell: str, cwd: str, rows: int, cols: int) -> PtyProcess:
+def spawn(
+    shell: str, cwd: str, rows: int, cols: int, extra_env: dict[str, str] | None = None
+) -> PtyProcess:
     """Fork a child that becomes a session leader with the PTY slave as controlling terminal."""
     argv = [shell]
     env = shell_env()
+    env.update(extra_env or {})
     master, slave = os.openpty()
     set_winsize(slave, rows, cols)
     pid = os.fork()

@@ -9,8 +9,11 @@ import contextlib
 import errno
 import os
 import time
+from pathlib import Path
 
 from ..db.utils import iso, utcnow
+from ..procs import cgroup, reaper
+from ..procs.containment import Tree, kill_tree
 from .attachment import CLOSE_SESSION_GONE, CLOSE_TAKEN_OVER, Attachment
 from .flow_control import FlowControl
 from .models import SessionInfo
@@ -24,10 +27,20 @@ MAX_PENDING_INPUT = 4 * 1024 * 1024
 
 class TerminalSession:
     def __init__(
-        self, session_id: str, proc: PtyProcess, *, rows: int, cols: int, scrollback_bytes: int
+        self,
+        session_id: str,
+        proc: PtyProcess,
+        *,
+        rows: int,
+        cols: int,
+        scrollback_bytes: int,
+        tag: str | None = None,
+        group: Path | None = None,
     ) -> None:
         self.id = session_id
         self.proc = proc
+        self.tag = tag
+        self.group = group  # its cgroup (procs.cgroup), where the system offers one
         self.rows = rows
         self.cols = cols
         self.created_at = iso(utcnow()) or ""
@@ -281,6 +294,12 @@ class TerminalSession:
         code = await terminate(self.proc.pid, reaped=self._reaped)
         if not self._reaped:
             self._mark_reaped(code)
+        reaper.release_root(self.proc.pid)
+        if self.tag is not None:
+            # terminate() ended the shell's session; this ends what left it (setsid, daemons).
+            await kill_tree(Tree(self.tag, cgroups=(self.group,) if self.group else ()))
+        if self.group is not None:
+            cgroup.remove(self.group)
         with contextlib.suppress(OSError):
             os.close(self.proc.master_fd)
         self._send_exit()
