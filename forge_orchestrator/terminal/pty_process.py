@@ -1,4 +1,8 @@
-"""Starts a shell on a new PTY in its own session, resizes it, and ends every process it left."""
+"""Starts a shell on a new PTY in its own session, resizes it, and ends every process it left.
+
+The child keeps only the PTY slave (as 0, 1 and 2); the parent keeps only the master, which the
+session closes exactly once.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from ..errors import ValidationFailed
 
 # The shell must not inherit the server's access token; everything else is the user's own env.
 _HIDDEN_ENV = ("FORGE_TOKEN",)
+MAX_FD = 2**31 - 1  # closerange's upper bound: every descriptor a process can hold
 
 
 @dataclass
@@ -64,8 +69,11 @@ def spawn(shell: str, cwd: str, rows: int, cols: int) -> PtyProcess:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child until exec
         try:
-            os.close(master)
             os.login_tty(slave)  # setsid + TIOCSCTTY + dup2 onto 0/1/2
+            # The shell gets its terminal and nothing else: not this PTY's master, not other
+            # sessions', not the listening socket or database files (a `setsid` job would keep
+            # them open after the server dies). One close_range(2) call on Linux.
+            os.closerange(3, MAX_FD)
             # Python ignores SIGPIPE/SIGXFSZ; ignored signals survive exec, and `yes | head`
             # would then print "Broken pipe" instead of ending quietly.
             for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM):
