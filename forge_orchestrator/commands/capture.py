@@ -104,9 +104,13 @@ class _PipeReader:
         self.pipe_fd = pipe_fd
         self.capture = capture
         self.fd = fd
-        _grow_pipe(pipe_fd)
-        os.set_blocking(pipe_fd, False)
-        loop.add_reader(pipe_fd, self._readable)
+        try:
+            _grow_pipe(pipe_fd)
+            os.set_blocking(pipe_fd, False)
+            loop.add_reader(pipe_fd, self._readable)
+        except BaseException:  # not yet in Capture.readers, so nobody else would close it
+            os.close(pipe_fd)
+            raise
 
     def _readable(self) -> None:
         try:

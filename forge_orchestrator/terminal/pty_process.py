@@ -65,8 +65,13 @@ def spawn(shell: str, cwd: str, rows: int, cols: int) -> PtyProcess:
     argv = [shell]
     env = shell_env()
     master, slave = os.openpty()
-    set_winsize(slave, rows, cols)
-    pid = os.fork()
+    try:
+        set_winsize(slave, rows, cols)
+        pid = os.fork()
+    except BaseException:  # e.g. fork's EAGAIN: nobody else will ever close these two
+        os.close(master)
+        os.close(slave)
+        raise
     if pid == 0:  # pragma: no cover - runs in the child until exec
         try:
             os.login_tty(slave)  # setsid + TIOCSCTTY + dup2 onto 0/1/2
