@@ -7,7 +7,7 @@ PY := $(BIN)/python
 FRONTEND := frontend
 STATIC_INDEX := forge_orchestrator/static/index.html
 
-.PHONY: run serve test lint fmt build bench soak api-types check-api-types install install-dev frontend-deps chromium clean
+.PHONY: run serve test lint fmt build bench soak api-types check-api-types install install-dev frontend-deps chromium strace clean
 
 ## run: install everything, build the web app and start the server on its embedded defaults
 run: install build
@@ -42,20 +42,29 @@ frontend-deps: $(FRONTEND)/node_modules/.package-lock.json
 build: frontend-deps
 	cd $(FRONTEND) && npm run build
 
+# $(call apt_install,PACKAGE,WHAT FOR,ELSE): Debian's PACKAGE unless its command is on PATH.
+define apt_install
+if ! command -v $(1) >/dev/null 2>&1; then \
+  if ! command -v apt-get >/dev/null 2>&1; then \
+    echo "No $(1) and no apt-get: $(3)"; exit 1; \
+  fi; \
+  echo "Installing Debian's $(1) for $(2)"; \
+  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1) >/dev/null; \
+fi
+endef
+
 ## chromium: Debian's Chromium for the browser tests (no browser downloads exist here)
 chromium:
 	@if [ -n "$$FORGE_CHROMIUM" ] && [ -x "$$FORGE_CHROMIUM" ]; then exit 0; fi; \
-	if ! command -v chromium >/dev/null 2>&1; then \
-	  if ! command -v apt-get >/dev/null 2>&1; then \
-	    echo "No chromium and no apt-get: set FORGE_CHROMIUM to a Chromium or Chrome binary"; exit 1; \
-	  fi; \
-	  echo "Installing Debian's chromium for browser tests"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
-	fi
+	$(call apt_install,chromium,browser tests,set FORGE_CHROMIUM to a Chromium or Chrome binary)
+
+## strace: Debian's strace for the test that no descriptor is closed twice (tests/robustness/test_fds.py)
+strace:
+	@$(call apt_install,strace,the fd tests,install strace or tests/robustness/test_fds.py skips)
 
 ## test: install what tests need, then lint, type-check and run every test suite
-test: install-dev frontend-deps chromium build
+test: install-dev frontend-deps chromium strace build
 	$(MAKE) lint
 	cd $(FRONTEND) && npm test
 	$(BIN)/pytest -q

@@ -31,7 +31,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
         sock.bind((host, 0))
         print(f"Port {port} is in use; using port {sock.getsockname()[1]} instead.", flush=True)
     sock.listen(2048)
-    sock.set_inheritable(True)
+    # No child may inherit the listener (Python's default; no worker processes are forked):
+    # a job left running in a terminal would otherwise hold the port after the server dies.
+    sock.set_inheritable(False)
     return sock
 
 

@@ -1,8 +1,11 @@
 """Event-loop plumbing for one child: its two output pipes and its exit, on any asyncio loop.
 
-Pipes are read by `connect_read_pipe` transports (data arrives as soon as the loop sees it, so
-the child never blocks on a full pipe); exit is watched with a pidfd where Linux has one, else
-by a thread waiting on the process. Works the same on asyncio's loop and on uvloop.
+Each pipe is read through a raw descriptor that this module alone owns: it is taken out of
+Popen's file object with `os.dup` (the file object is closed at once), watched with
+`loop.add_reader` and closed exactly once at EOF or `close()`. `connect_read_pipe` is not used:
+under uvloop both libuv and the file object close the same number (uvloop #763), and the second
+close lands on whatever descriptor another thread opened in between. Exit is watched with a
+pidfd where Linux has one, else by a thread waiting on the process.
 """
 
 from __future__ import annotations
@@ -10,17 +13,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import functools
 import logging
 import os
 import subprocess
 import threading
 from collections.abc import Callable
+from typing import IO
 
 from .output import CappedOutput, StreamDecoder
 
 log = logging.getLogger(__name__)
 PIPE_BYTES = 1024 * 1024
+# One read per wakeup, like libuv's: big enough for a full-speed producer, small for `true`.
+READ_BYTES = 256 * 1024
 
 
 class Capture:
@@ -31,7 +36,7 @@ class Capture:
         self.on_chunk = on_chunk
         self.decoders = {1: StreamDecoder(), 2: StreamDecoder()}
         self.pipes_closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.transports: list[asyncio.BaseTransport] = []
+        self.readers: list[_PipeReader] = []
         self._open = {1, 2}
         self._seq = 0
 
@@ -57,18 +62,26 @@ class Capture:
             self.pipes_closed.set_result(None)
 
     async def attach(self, proc: subprocess.Popen[bytes]) -> None:
+        """Start reading both pipes (nothing to await now; kept async for its callers)."""
         loop = asyncio.get_running_loop()
         for fd, pipe in ((1, proc.stdout), (2, proc.stderr)):
             assert pipe is not None
-            _grow_pipe(pipe.fileno())
-            transport, _ = await loop.connect_read_pipe(
-                functools.partial(_PipeReader, self, fd), pipe
-            )
-            self.transports.append(transport)
+            self.readers.append(_PipeReader(loop, take_fd(pipe), self, fd))
 
     def close(self) -> None:
-        for transport in self.transports:
-            transport.close()
+        for reader in self.readers:
+            reader.close()
+
+
+def take_fd(pipe: IO[bytes]) -> int:
+    """A descriptor for `pipe`'s open file that the caller alone owns; `pipe` is closed.
+
+    Popen's file object would close its number again when collected or closed; a duplicate
+    (close-on-exec, like every descriptor Python opens) gives each number exactly one owner.
+    """
+    fd = os.dup(pipe.fileno())
+    pipe.close()
+    return fd
 
 
 def _grow_pipe(fd: int) -> None:
@@ -81,18 +94,44 @@ def _grow_pipe(fd: int) -> None:
         fcntl.fcntl(fd, setpipe, PIPE_BYTES)
 
 
-class _PipeReader(asyncio.Protocol):
-    def __init__(self, capture: Capture, fd: int) -> None:
+class _PipeReader:
+    """Owns one pipe descriptor: reads it while the loop reports it readable, closes it once."""
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, pipe_fd: int, capture: Capture, fd: int
+    ) -> None:
+        self.loop = loop
+        self.pipe_fd = pipe_fd
         self.capture = capture
         self.fd = fd
+        try:
+            _grow_pipe(pipe_fd)
+            os.set_blocking(pipe_fd, False)
+            loop.add_reader(pipe_fd, self._readable)
+        except BaseException:  # not yet in Capture.readers, so nobody else would close it
+            os.close(pipe_fd)
+            raise
 
-    def data_received(self, data: bytes) -> None:
-        self.capture.data(self.fd, data)
+    def _readable(self) -> None:
+        try:
+            data = os.read(self.pipe_fd, READ_BYTES)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:  # nothing more will come (EIO and friends): treat as EOF
+            data = b""
+        if data:
+            self.capture.data(self.fd, data)
+        else:
+            self.close()
 
-    def eof_received(self) -> bool | None:
-        return None
-
-    def connection_lost(self, exc: Exception | None) -> None:
+    def close(self) -> None:
+        """Stop watching and close the descriptor; later calls do nothing."""
+        if self.pipe_fd < 0:
+            return
+        pipe_fd, self.pipe_fd = self.pipe_fd, -1
+        # Unregister before closing: the number may be reused the moment it is closed.
+        self.loop.remove_reader(pipe_fd)
+        os.close(pipe_fd)
         self.capture.lost(self.fd)
 
 

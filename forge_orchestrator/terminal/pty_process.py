@@ -1,4 +1,8 @@
-"""Starts a shell on a new PTY in its own session, resizes it, and ends every process it left."""
+"""Starts a shell on a new PTY in its own session, resizes it, and ends every process it left.
+
+The child keeps only the PTY slave (as 0, 1 and 2); the parent keeps only the master, which the
+session closes exactly once.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import psutil
 from ..child_env import child_env
 from ..errors import ValidationFailed
 
+MAX_FD = 2**31 - 1  # closerange's upper bound: every descriptor a process can hold
 
 @dataclass
 class PtyProcess:
@@ -60,12 +65,20 @@ def spawn(
     env = shell_env()
     env.update(extra_env or {})
     master, slave = os.openpty()
-    set_winsize(slave, rows, cols)
-    pid = os.fork()
+    try:
+        set_winsize(slave, rows, cols)
+        pid = os.fork()
+    except BaseException:  # e.g. fork's EAGAIN: nobody else will ever close these two
+        os.close(master)
+        os.close(slave)
+        raise
     if pid == 0:  # pragma: no cover - runs in the child until exec
         try:
-            os.close(master)
             os.login_tty(slave)  # setsid + TIOCSCTTY + dup2 onto 0/1/2
+            # The shell gets its terminal and nothing else: not this PTY's master, not other
+            # sessions', not the listening socket or database files (a `setsid` job would keep
+            # them open after the server dies). One close_range(2) call on Linux.
+            os.closerange(3, MAX_FD)
             # Python ignores SIGPIPE/SIGXFSZ; ignored signals survive exec, and `yes | head`
             # would then print "Broken pipe" instead of ending quietly.
             for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM):

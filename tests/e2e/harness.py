@@ -40,6 +40,8 @@ class ServerProcess:
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    # Argv put before the server's own, e.g. ["strace", "-f", ...] to trace it.
+    wrapper: list[str] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -66,6 +68,7 @@ class ServerProcess:
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [
+                *self.wrapper,
                 sys.executable,
                 "-m",
                 "forge_orchestrator.cli",
