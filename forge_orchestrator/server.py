@@ -48,7 +48,7 @@ def serve(settings: Settings) -> int:
     app = create_app(settings)
     sock = bind_socket(settings.host, settings.port)
     port = sock.getsockname()[1]
-    url = describe_url(settings.host, port, app.state.token)
+    url = describe_url(settings.host, port, app.state.guard.auth.new_login_code())
     config = uvicorn.Config(
         app,
         log_level=settings.log_level,
