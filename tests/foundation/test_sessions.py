@@ -202,3 +202,19 @@ def test_a_planted_same_name_cookie_does_not_hide_the_real_one(
     header = f"{COOKIE}=planted-by-another-port; {COOKIE}={value}"
     res = anon.get("/api/app/info", headers={"Cookie": header, SESSION_HEADER: secret})
     assert res.status_code == 200
+
+
+def test_a_real_event_stream_opens_with_a_ticket_and_not_with_the_cookie(
+    app: FastAPI, anon: TestClient, client: TestClient, tmp_path: Path
+) -> None:
+    body = {"command": "echo streamed-ok", "cwd": str(tmp_path), "confirm": True}
+    res = client.post("/api/commands/run", json=body)
+    assert res.status_code == 201, res.text
+    path = f"/api/commands/runs/{res.json()['run']['id']}/events"
+    headers = {SESSION_HEADER: browser_login(anon, app)}
+    assert anon.get(path).status_code == 401  # EventSource sends the cookie, nothing else
+    ticket = _ticket(anon, path, headers)
+    with anon.stream("GET", f"{path}?ticket={ticket}") as stream:
+        assert stream.status_code == 200
+        text = "".join(stream.iter_text())
+    assert "streamed-ok" in text
