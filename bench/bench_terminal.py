@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import TOKEN, ServerProcess  # noqa: E402
 
+AUTH = {"Authorization": f"Bearer {TOKEN}"}  # scripts authenticate sockets with the header
+
 SIZE_MB = int(os.environ.get("BENCH_TERMINAL_MB", "100"))
 KEYSTROKES = int(os.environ.get("BENCH_KEYSTROKES", "300"))
 WARMUP = 20
@@ -93,7 +95,9 @@ class Client:
 
 async def throughput(url: str, path: Path, *, deflate: bool) -> tuple[float, int]:
     # Browsers offer permessage-deflate and uvicorn accepts it; on loopback it only costs CPU.
-    async with connect(url, max_size=None, compression="deflate" if deflate else None) as ws:
+    async with connect(
+        url, max_size=None, compression="deflate" if deflate else None, additional_headers=AUTH
+    ) as ws:
         client = Client(ws)
         await client.type("stty -echo; PS1='$ '; echo ready-$((1+1))\r")
         await client.until("ready-2")
@@ -106,7 +110,7 @@ async def throughput(url: str, path: Path, *, deflate: bool) -> tuple[float, int
 
 async def keystrokes(url: str) -> list[float]:
     samples: list[float] = []
-    async with connect(url, max_size=None) as ws:
+    async with connect(url, max_size=None, additional_headers=AUTH) as ws:
         client = Client(ws)
         await client.type("stty echo; PS1='$ '; echo ready-$((3+3))\r")
         await client.until("ready-6")
@@ -140,9 +144,7 @@ def main() -> int:
                 sid = api.post("/api/terminal/sessions", json={"rows": 50, "cols": 200}).json()[
                     "id"
                 ]
-                ws_url = (
-                    f"ws://127.0.0.1:{server.port}/api/terminal/sessions/{sid}/ws?token={TOKEN}"
-                )
+                ws_url = f"ws://127.0.0.1:{server.port}/api/terminal/sessions/{sid}/ws"
                 pipe_s = pipe_baseline(path)
                 pty_s = raw_pty_baseline(path)
                 ws_s, pty_bytes = asyncio.run(throughput(ws_url, path, deflate=False))

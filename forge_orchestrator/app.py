@@ -11,13 +11,16 @@ from starlette.concurrency import run_in_threadpool
 
 from . import __version__
 from .api import build_api_router
+from .auth.logredact import install_log_redaction
+from .auth.sessions import AuthState
+from .auth.tokens import load_or_create_token, secure_data_dir
 from .components import components
 from .db.engine import make_engine
 from .db.loop_db import LoopDB
 from .db.migrate import upgrade
 from .errors import install_error_handlers
 from .request_limits import JsonDepthLimit
-from .security import AccessGuard, SecurityMiddleware, load_or_create_token
+from .security import AccessGuard, SecurityMiddleware
 from .settings import Settings
 from .spa import mount_spa
 
@@ -25,8 +28,10 @@ log = logging.getLogger("forge_orchestrator")
 
 
 def create_app(settings: Settings) -> FastAPI:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings)
     token = load_or_create_token(settings)
+    install_log_redaction()
+    guard = AccessGuard(settings, token, AuthState())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,14 +60,14 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.token = token
+    app.state.guard = guard
     install_error_handlers(app)
     app.include_router(build_api_router(), prefix="/api")
     mount_spa(app)
     app.add_middleware(JsonDepthLimit)  # inside SecurityMiddleware: after auth and size checks
     app.add_middleware(
         SecurityMiddleware,
-        guard=AccessGuard(settings, token),
+        guard=guard,
         max_body_bytes=settings.max_body_bytes,
     )
     return app

@@ -1,4 +1,5 @@
-"""Command line: `forge-orchestrator serve`, plus the domain subcommands (keys, flows, ledger)."""
+"""Command line: `forge-orchestrator serve`, plus the domain subcommands (keys, flows, ledger,
+login, token)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from . import __version__
 from .settings import Settings
@@ -95,12 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _domain_commands() -> list[Callable[[Any], None]]:
     # Each domain registers its own subcommands; the list grows as domains land.
+    from .auth.cli import register as auth
     from .db.cli import register as db
     from .flows.cli import register as flows
     from .keyring.cli import register as keys
     from .ledger.cli import register as ledger
 
-    return [keys, ledger, flows, db]
+    return [keys, ledger, flows, db, auth]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,6 +116,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return handler(args)
+    except ValidationError as exc:
+        # A bad FORGE_* value (a short FORGE_TOKEN, say): one clear line per problem, no trace.
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "settings"
+            print(f"forge-orchestrator: {field}: {err['msg']}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

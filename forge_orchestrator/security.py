@@ -1,21 +1,25 @@
-"""Local-only access: token, cookie, Host allowlist, Origin / Sec-Fetch-Site checks, headers."""
+"""Local-only access: Host allowlist, Origin / Sec-Fetch-Site checks, who is calling, headers."""
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
-from http.cookies import SimpleCookie
-from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from dataclasses import dataclass
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .auth.cookies import cookie_values
+from .auth.host import single_host
+from .auth.sessions import AuthState
 from .errors import error_body
 from .settings import Settings
 
-COOKIE_NAME = "forge_token"
+SESSION_COOKIE_PREFIX = "forge_session_"
+SESSION_HEADER = "x-forge-session"
+TICKET_PARAM = "ticket"
+LOGIN_PATH = "/login"
+LOGIN_PARAM = "code"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PUBLIC_API_PATHS = frozenset({"/api/health"})
@@ -34,49 +38,51 @@ SECURITY_HEADERS = [
 ]
 
 
-def load_or_create_token(settings: Settings) -> str:
-    """The configured token, else the one in <data_dir>/token, created 0600 on first start."""
-    if settings.token is not None:
-        return settings.token.get_secret_value()
-    path = settings.data_dir / "token"
-    if path.exists():
-        return path.read_text().strip()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(32)
-    _write_private(path, token)
-    return token
-
-
-def _write_private(path: Path, text: str) -> None:
-    # O_EXCL + 0600 at creation: the token is never world-readable, not even briefly.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-
-
-def host_name(host_header: str) -> str:
-    """'127.0.0.1:8080' -> '127.0.0.1'; '[::1]:80' -> '::1'."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1 : host.find("]")] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-
-
 def token_matches(candidate: str | None, token: str) -> bool:
     return candidate is not None and secrets.compare_digest(candidate.encode(), token.encode())
 
 
-class AccessGuard:
-    """Decides, per request, whether a caller may reach the app. Pure: no I/O."""
+def raw_query_param(query: str, name: str) -> str | None:
+    """The value of exactly `name=` in the raw query: no percent-decoding of the key, so
+    `?tick%65t=` is not a second spelling of the credential (one documented form only)."""
+    for part in query.split("&"):
+        key, sep, value = part.partition("=")
+        if sep and key == name:
+            return value
+    return None
 
-    def __init__(self, settings: Settings, token: str) -> None:
-        self.token = token
+
+def session_cookie_name(scope: Scope) -> str:
+    """`forge_session_<port>`: browsers share cookies across ports, so two Forge servers on one
+    host would otherwise overwrite each other's session."""
+    server = scope.get("server")
+    port = server[1] if server and server[1] is not None else 0
+    return f"{SESSION_COOKIE_PREFIX}{port}"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who passed the checks: an API-token client or one browser session."""
+
+    kind: str  # "token" | "session" | "ticket"
+    session_id: str | None = None
+
+
+class AccessGuard:
+    """Decides, per request, whether a caller may reach the app. No I/O: in-memory lookups."""
+
+    def __init__(self, settings: Settings, token: str, auth: AuthState | None = None) -> None:
+        self.token = token  # replaced in place when the token is rotated
+        self.auth = auth if auth is not None else AuthState()
         self.allow_remote = settings.allow_remote
         self.allowed_hosts = frozenset(h.lower() for h in settings.allowed_hosts) | LOOPBACK_HOSTS
         self.extra_origins = frozenset(o.rstrip("/").lower() for o in settings.allowed_origins)
 
     def host_ok(self, headers: Headers) -> bool:
-        return self.allow_remote or host_name(headers.get("host", "")) in self.allowed_hosts
+        if self.allow_remote:
+            return True
+        host = single_host(headers)
+        return host is not None and host in self.allowed_hosts
 
     def origin_ok(self, scope: Scope, headers: Headers) -> bool:
         """Same-origin (or explicitly allowed) browsers only; non-browser clients send no Origin."""
@@ -92,36 +98,24 @@ class AccessGuard:
         # A page on another loopback port is "same-site", so only same-origin passes.
         return fetch_site is None or fetch_site in ("same-origin", "none") or origin is not None
 
-    def credential(self, headers: Headers, query: str) -> str | None:
+    def bearer_ok(self, headers: Headers) -> bool:
         auth = headers.get("authorization", "")
-        if auth.lower().startswith("bearer "):
-            return auth[7:].strip()
-        cookie = SimpleCookie()
-        try:
-            cookie.load(headers.get("cookie", ""))
-        except Exception:  # a malformed Cookie header is just "no cookie"
-            return None
-        if COOKIE_NAME in cookie:
-            return cookie[COOKIE_NAME].value
+        return auth[:7].lower() == "bearer " and token_matches(auth[7:].strip(), self.token)
+
+    def caller(self, scope: Scope, headers: Headers, query: str) -> Caller | None:
+        """Bearer token; or session cookie + X-Forge-Session secret; or (GET and WebSocket
+        only) a single-use ticket for this exact path. A cookie on its own is never enough."""
+        if self.bearer_ok(headers):
+            return Caller("token")
+        cookies = cookie_values(headers.get("cookie", ""), session_cookie_name(scope))
+        session = self.auth.session_for(cookies, headers.get(SESSION_HEADER))
+        if session is not None:
+            return Caller("session", session.id)
+        ticket = raw_query_param(query, TICKET_PARAM)
+        get_like = scope["type"] == "websocket" or scope.get("method") == "GET"
+        if ticket and get_like and self.auth.redeem_ticket(ticket, scope["path"], cookies):
+            return Caller("ticket")
         return None
-
-    def authenticated(
-        self, headers: Headers, query: str = "", allow_query_token: bool = False
-    ) -> bool:
-        if token_matches(self.credential(headers, query), self.token):
-            return True
-        if allow_query_token:
-            return token_matches(dict(parse_qsl(query)).get("token"), self.token)
-        return False
-
-
-def _cookie_header(token: str) -> bytes:
-    return f"{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/".encode()
-
-
-def _strip_token(path: str, query: str) -> str:
-    rest = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "token"]
-    return path + ("?" + urlencode(rest) if rest else "")
 
 
 class SecurityMiddleware:
@@ -143,14 +137,13 @@ class SecurityMiddleware:
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
         query = scope.get("query_string", b"").decode("latin-1")
-        ok = (
-            self.guard.host_ok(headers)
-            and self.guard.origin_ok(scope, headers)
-            and self.guard.authenticated(headers, query, allow_query_token=True)
-        )
-        if not ok:
+        # Host and Origin first: a foreign page must not even spend a ticket.
+        ok = self.guard.host_ok(headers) and self.guard.origin_ok(scope, headers)
+        caller = self.guard.caller(scope, headers, query) if ok else None
+        if caller is None:
             await _deny_websocket(scope, receive, send)
             return
+        scope.setdefault("state", {})["caller"] = caller
         await self.app(scope, receive, send)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -166,14 +159,15 @@ class SecurityMiddleware:
         if (is_api or method in UNSAFE_METHODS) and not self.guard.origin_ok(scope, headers):
             await _json(send, 403, "forbidden_origin", "Cross-site requests are refused.")
             return
-        if is_api and path not in PUBLIC_API_PATHS and not self.guard.authenticated(headers, query):
-            await _json(send, 401, "unauthorized", "Missing or invalid access token.")
+        if path == LOGIN_PATH and method == "GET":
+            await self._login(scope, headers, query, send)
             return
-        if not is_api and method == "GET" and "token=" in query:
-            token = dict(parse_qsl(query)).get("token")
-            if token_matches(token, self.guard.token):
-                await _redirect_with_cookie(send, _strip_token(path, query), self.guard.token)
+        if is_api and path not in PUBLIC_API_PATHS:
+            caller = self.guard.caller(scope, headers, query)
+            if caller is None:
+                await _json(send, 401, "unauthorized", "Missing or invalid credentials.")
                 return
+            scope.setdefault("state", {})["caller"] = caller
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
             await _json(
@@ -191,13 +185,35 @@ class SecurityMiddleware:
             receive = _replay(body, receive)
         await self.app(scope, receive, send)
 
+    async def _login(self, scope: Scope, headers: Headers, query: str, send: Send) -> None:
+        """Spend a one-time code: set the HttpOnly session cookie and hand the header secret
+        to the page in the URL fragment, which never leaves the browser and which only this
+        origin's script reads (and then moves into origin-scoped localStorage)."""
+        code = raw_query_param(query, LOGIN_PARAM)
+        user_agent = headers.get("user-agent", "")
+        new = self.guard.auth.redeem_login_code(code, user_agent) if code else None
+        if new is None:
+            await _send_simple(
+                send, 401, [(b"content-type", b"text/html; charset=utf-8")], LOGIN_FAILED_HTML
+            )
+            return
+        cookie = (
+            f"{session_cookie_name(scope)}={new.cookie_value}; HttpOnly; SameSite=Strict; Path=/"
+        )
+        location = f"/#forge-session={new.secret}"
+        await _send_simple(
+            send, 303, [(b"location", location.encode()), (b"set-cookie", cookie.encode())]
+        )
+
 
 async def _deny_websocket(scope: Scope, receive: Receive, send: Send) -> None:
     """Refuse the handshake before accept: an HTTP 403 in the error shape where supported."""
     await receive()  # the websocket.connect message
     if "websocket.http.response" in scope.get("extensions", {}):
         body = json.dumps(
-            error_body("forbidden", "WebSocket refused: bad token, Host or Origin.")
+            error_body(
+                "forbidden", "WebSocket refused: missing or spent ticket, bad Host or Origin."
+            )
         ).encode()
         await send(
             {
@@ -268,22 +284,32 @@ async def _json(send: Send, status: int, code: str, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def _redirect_with_cookie(send: Send, location: str, token: str) -> None:
+async def _send_simple(
+    send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes = b""
+) -> None:
     await send(
         {
             "type": "http.response.start",
-            "status": 303,
+            "status": status,
             "headers": [
-                (b"location", location.encode()),
-                (b"set-cookie", _cookie_header(token)),
+                *headers,
                 (b"cache-control", b"no-store"),
-                (b"content-length", b"0"),
+                (b"content-length", str(len(body)).encode()),
             ],
         }
     )
-    await send({"type": "http.response.body", "body": b""})
+    await send({"type": "http.response.body", "body": body})
 
 
-def describe_url(host: str, port: int, token: str) -> str:
+LOGIN_FAILED_HTML = b"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Forge Orchestrator: login link not valid</title></head><body>
+<h1>This login link is not valid</h1>
+<p>Login links work once and expire after a few minutes. Get a fresh one by running
+<code>forge-orchestrator login</code> in a terminal (or restart <code>forge-orchestrator
+serve</code>, which prints one).</p></body></html>"""
+
+
+def describe_url(host: str, port: int, code: str) -> str:
+    """The one-time login link `serve` and `forge-orchestrator login` print."""
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/?token={token}"
+    return f"http://{shown}:{port}{LOGIN_PATH}?{LOGIN_PARAM}={code}"

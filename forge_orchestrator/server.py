@@ -52,7 +52,7 @@ def serve(settings: Settings) -> int:
     sock = bind_socket(settings.host, settings.port)
     port = sock.getsockname()[1]
     datadir_lock.note_address(settings.data_dir, settings.host, port)
-    url = describe_url(settings.host, port, app.state.token)
+    url = describe_url(settings.host, port, app.state.guard.auth.new_login_code())
     config = uvicorn.Config(
         app,
         log_level=settings.log_level,

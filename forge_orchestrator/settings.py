@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_TOKEN_LENGTH = 32
 
 
 def default_data_dir() -> Path:
@@ -38,7 +40,9 @@ class Settings(BaseSettings):
         "before the request fails with 503 database_busy.",
     )
     token: SecretStr | None = Field(
-        None, description="Access token; default is a random one stored in <data_dir>/token (0600)."
+        None,
+        description="API token for scripts (Bearer), at least 32 characters; default is a random "
+        "one stored in <data_dir>/token (0600).",
     )
     allow_remote: bool = Field(
         False,
@@ -95,6 +99,17 @@ class Settings(BaseSettings):
     terminal_scrollback_bytes: int = Field(
         1024 * 1024, ge=4096, description="Scrollback replayed when a terminal is re-attached."
     )
+
+    @field_validator("token")
+    @classmethod
+    def _token_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < MIN_TOKEN_LENGTH:
+            raise ValueError(
+                f"FORGE_TOKEN must be at least {MIN_TOKEN_LENGTH} characters (it has "
+                f"{len(value.get_secret_value().strip())}); unset it to use a random one, or "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
 
     @property
     def resolved_database_url(self) -> str:

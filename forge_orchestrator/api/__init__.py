@@ -19,6 +19,7 @@ from . import (
     llm,
     optimizations,
     roles,
+    sessions,
     terminal,
 )
 
@@ -40,6 +41,7 @@ def build_api_router() -> APIRouter:
         terminal,
         budgets,
         optimizations,
+        sessions,
     ):
         router.include_router(module.router)
 

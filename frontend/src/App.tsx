@@ -50,10 +50,12 @@ function AuthGate({ children }: { children: React.ReactNode }) {
   if (probe.error instanceof ApiError && probe.error.status === 401) {
     return (
       <div className="center page narrow">
-        <h1>Open Forge with its access link</h1>
+        <h1>Open Forge with a login link</h1>
         <p>
-          This browser has no access token. Open the URL that <code>forge-orchestrator serve</code> printed in
-          your terminal (it looks like <code>http://127.0.0.1:8080/?token=…</code>).
+          This browser is not signed in (or its session was ended). Open the link that{" "}
+          <code>forge-orchestrator serve</code> printed in your terminal; it looks like{" "}
+          <code>http://127.0.0.1:8080/login?code=…</code> and works once, for a few minutes. For a fresh one, run{" "}
+          <code>forge-orchestrator login</code>.
         </p>
       </div>
     );

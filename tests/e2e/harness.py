@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -49,7 +50,18 @@ class ServerProcess:
 
     @property
     def login_url(self) -> str:
-        return f"{self.base_url}/?token={TOKEN}"
+        """A fresh one-time login link (each use spends it), minted by the API token."""
+        with self.client() as c:
+            res = c.post("/api/sessions/login-codes")
+            res.raise_for_status()
+            return str(res.json()["url"])
+
+    def printed_login_url(self) -> str:
+        """The link `serve` printed at start-up."""
+        match = re.search(r"Open: (http://\S+/login\?code=\S+)", self.log())
+        if match is None:
+            raise RuntimeError(f"serve printed no login link:\n{self.log()}")
+        return match.group(1)
 
     def start(self, timeout: float = 30.0) -> ServerProcess:
         self.port = self.port or free_port()

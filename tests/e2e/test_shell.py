@@ -1,22 +1,37 @@
-"""First browser test: the token URL signs in, the shell and welcome render, navigation works."""
+"""First browser test: the login link signs in, the shell and welcome render, navigation works."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
-from .harness import ServerProcess
+from .harness import TOKEN, ServerProcess
 
 
-def test_token_url_signs_in_and_shows_the_welcome(page: Page, server: ServerProcess) -> None:
+def test_printed_login_link_signs_in_once_and_shows_the_welcome(
+    browser: Browser, server: ServerProcess
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    printed = server.printed_login_url()
+    page.goto(printed)
     expect(page.get_by_role("heading", name="Welcome to Forge Orchestrator")).to_be_visible()
-    # The token is gone from the address bar and lives only in the HttpOnly cookie.
-    assert "token=" not in page.url
+    # The code and the session secret are gone from the address bar; the cookie is HttpOnly,
+    # named for this port, and is not the API token.
+    assert "code=" not in page.url and "forge-session" not in page.url
     assert page.evaluate("document.cookie") == ""
     cookies = page.context.cookies()
-    assert any(
-        c["name"] == "forge_token" and c["httpOnly"] and c["sameSite"] == "Strict" for c in cookies
-    )
+    assert [c["name"] for c in cookies] == [f"forge_session_{server.port}"]
+    assert cookies[0]["httpOnly"] and cookies[0]["sameSite"] == "Strict"
+    assert TOKEN not in cookies[0]["value"]
     expect(page.get_by_role("heading", name="Add a provider first")).to_be_visible()
+    context.close()
+    # The printed link worked once: a second browser gets the explanation, not a session.
+    other = browser.new_context()
+    page = other.new_page()
+    page.goto(printed)
+    expect(page.get_by_role("heading", name="This login link is not valid")).to_be_visible()
+    assert other.cookies() == []
+    other.close()
 
 
 def test_navigation_reaches_every_listed_screen(page: Page) -> None:
@@ -41,7 +56,7 @@ def test_without_token_the_app_explains_how_to_sign_in(
     context = browser.new_context()
     page = context.new_page()
     page.goto(server.base_url + "/")
-    expect(page.get_by_role("heading", name="Open Forge with its access link")).to_be_visible()
+    expect(page.get_by_role("heading", name="Open Forge with a login link")).to_be_visible()
     context.close()
 
 

@@ -1,4 +1,4 @@
-"""The local-security matrix: token, cookie, Host, Origin, WebSocket and token-file checks."""
+"""The local-security matrix: token, Host, Origin, headers, WebSocket and token-file checks."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from starlette.testclient import WebSocketDenialResponse
 from starlette.websockets import WebSocket
 
 from forge_orchestrator.app import create_app
-from forge_orchestrator.security import host_name, load_or_create_token
+from forge_orchestrator.auth.host import parse_host
+from forge_orchestrator.auth.tokens import load_or_create_token
 from tests.conftest import BASE_URL, TOKEN, WS_BASE, assert_error_shape, make_settings
+from tests.foundation.login_helpers import SESSION_HEADER, browser_login
 
 
 def test_no_token_is_401(anon: TestClient) -> None:
@@ -25,8 +27,8 @@ def test_no_token_is_401(anon: TestClient) -> None:
 def test_wrong_token_is_401(anon: TestClient) -> None:
     res = anon.get("/api/app/info", headers={"Authorization": "Bearer nope"})
     assert res.status_code == 401
-    anon.cookies.set("forge_token", "nope")
-    res = anon.get("/api/app/info")
+    anon.cookies.set("forge_session_8080", "nope")
+    res = anon.get("/api/app/info", headers={SESSION_HEADER: "nope"})
     assert res.status_code == 401
 
 
@@ -39,22 +41,6 @@ def test_health_needs_no_auth(anon: TestClient) -> None:
     assert body["status"] == "ok" and body["database"] == "ok" and body["version"]
 
 
-def test_token_url_sets_strict_httponly_cookie_and_strips_token(anon: TestClient) -> None:
-    res = anon.get(f"/flows?x=1&token={TOKEN}", follow_redirects=False)
-    assert res.status_code == 303
-    assert res.headers["location"] == "/flows?x=1"
-    cookie = res.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
-    # The cookie alone now authenticates the API.
-    anon.cookies.set("forge_token", TOKEN)
-    assert anon.get("/api/app/info").status_code == 200
-
-
-def test_token_url_with_wrong_token_sets_nothing(anon: TestClient) -> None:
-    res = anon.get("/?token=wrong", follow_redirects=False)
-    assert "set-cookie" not in res.headers
-
-
 @pytest.mark.parametrize(
     "host", ["evil.example", "evil.example:8080", "127.0.0.1.nip.io", "192.168.1.5"]
 )
@@ -63,6 +49,52 @@ def test_foreign_host_is_403(client: TestClient, host: str) -> None:
     assert res.status_code == 403
     assert_error_shape(res.json(), "forbidden_host")
     assert client.get("/", headers={"Host": host}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "[::1]evil.com",
+        "127.0.0.1:80@evil.com",
+        "localhost:abc",
+        "localhost:",
+        "127.0.0.1:99999",
+        "localhost evil.com",
+        "::1",
+        "",
+    ],
+)
+def test_malformed_loopback_lookalike_hosts_are_403(client: TestClient, host: str) -> None:
+    res = client.get("/api/app/info", headers={"Host": host})
+    assert res.status_code == 403, host
+    assert_error_shape(res.json(), "forbidden_host")
+
+
+def test_duplicate_host_headers_are_403(data_dir: Path) -> None:
+    app = create_app(make_settings(data_dir))
+    with TestClient(app, base_url=BASE_URL) as c:
+        transport = c._transport
+        import httpx
+
+        request = httpx.Request(
+            "GET",
+            f"{BASE_URL}/api/app/info",
+            headers=[
+                ("host", "127.0.0.1:8080"),
+                ("host", "evil.example"),
+                ("authorization", f"Bearer {TOKEN}"),
+            ],
+        )
+        assert transport.handle_request(request).status_code == 403
+
+
+def test_parse_host_strictly() -> None:
+    assert parse_host("127.0.0.1:8080") == ("127.0.0.1", 8080)
+    assert parse_host("[::1]:80") == ("::1", 80)
+    assert parse_host("[::1]") == ("::1", None)
+    assert parse_host("LocalHost") == ("localhost", None)
+    for bad in ("[::1]evil.com", "127.0.0.1:80@evil.com", "localhost:abc", "[::1", "a..b:1:2"):
+        assert parse_host(bad) is None, bad
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost:9999", "[::1]:8080", "LOCALHOST"])
@@ -165,20 +197,58 @@ def test_websocket_without_token_is_refused(data_dir: Path) -> None:
                 pass
 
 
-def test_websocket_with_cookie_and_same_origin_is_accepted(data_dir: Path) -> None:
-    with TestClient(_ws_app(data_dir), base_url=BASE_URL) as c:
-        c.cookies.set("forge_token", TOKEN)
-        with c.websocket_connect(f"{WS_BASE}/api/test-ws", headers={"Origin": BASE_URL}) as ws:
-            assert ws.receive_text() == "hello"
+def _ws_ticket(c: TestClient, headers: dict[str, str], path: str = "/api/test-ws") -> str:
+    res = c.post("/api/sessions/tickets", json={"path": path}, headers=headers)
+    assert res.status_code == 201, res.text
+    return str(res.json()["ticket"])
 
 
-def test_websocket_without_origin_needs_valid_token(data_dir: Path) -> None:
-    with TestClient(_ws_app(data_dir), base_url=BASE_URL) as c:
-        with c.websocket_connect(f"{WS_BASE}/api/test-ws?token={TOKEN}") as ws:
+def test_websocket_with_session_ticket_and_same_origin_is_accepted_once(data_dir: Path) -> None:
+    app = _ws_app(data_dir)
+    with TestClient(app, base_url=BASE_URL) as c:
+        headers = {SESSION_HEADER: browser_login(c, app)}
+        ticket = _ws_ticket(c, headers)
+        url = f"{WS_BASE}/api/test-ws?ticket={ticket}"
+        with c.websocket_connect(url, headers={"Origin": BASE_URL}) as ws:
             assert ws.receive_text() == "hello"
-        with pytest.raises(WebSocketDenialResponse):
-            with c.websocket_connect(f"{WS_BASE}/api/test-ws?token=wrong"):
+        with pytest.raises(WebSocketDenialResponse):  # single use
+            with c.websocket_connect(url, headers={"Origin": BASE_URL}):
                 pass
+
+
+def test_websocket_session_cookie_alone_is_refused(data_dir: Path) -> None:
+    app = _ws_app(data_dir)
+    with TestClient(app, base_url=BASE_URL) as c:
+        browser_login(c, app)
+        with pytest.raises(WebSocketDenialResponse):
+            with c.websocket_connect(f"{WS_BASE}/api/test-ws", headers={"Origin": BASE_URL}):
+                pass
+
+
+def test_websocket_foreign_origin_is_refused_before_the_ticket_is_spent(data_dir: Path) -> None:
+    app = _ws_app(data_dir)
+    with TestClient(app, base_url=BASE_URL) as c:
+        ticket = _ws_ticket(c, {SESSION_HEADER: browser_login(c, app)})
+        url = f"{WS_BASE}/api/test-ws?ticket={ticket}"
+        for origin in ("http://127.0.0.1:9999", "null"):
+            with pytest.raises(WebSocketDenialResponse) as denied:
+                with c.websocket_connect(url, headers={"Origin": origin}):
+                    pass
+            assert denied.value.status_code == 403
+        with c.websocket_connect(url, headers={"Origin": BASE_URL}) as ws:
+            assert ws.receive_text() == "hello"
+
+
+def test_websocket_without_origin_needs_a_bearer_header(data_dir: Path) -> None:
+    with TestClient(_ws_app(data_dir), base_url=BASE_URL) as c:
+        bearer = {"Authorization": f"Bearer {TOKEN}"}
+        with c.websocket_connect(f"{WS_BASE}/api/test-ws", headers=bearer) as ws:
+            assert ws.receive_text() == "hello"
+        # The token in the query string is no longer a credential, in any spelling.
+        for query in (f"token={TOKEN}", f"tok%65n={TOKEN}"):
+            with pytest.raises(WebSocketDenialResponse):
+                with c.websocket_connect(f"{WS_BASE}/api/test-ws?{query}"):
+                    pass
 
 
 def test_generated_token_file_is_0600_and_stable(data_dir: Path) -> None:
@@ -188,9 +258,3 @@ def test_generated_token_file_is_0600_and_stable(data_dir: Path) -> None:
     assert mode == 0o600
     assert len(first) >= 43  # 32 random bytes, url-safe base64
     assert load_or_create_token(settings) == first
-
-
-def test_host_name_parsing() -> None:
-    assert host_name("127.0.0.1:8080") == "127.0.0.1"
-    assert host_name("[::1]:80") == "::1"
-    assert host_name("LocalHost") == "localhost"

@@ -1,4 +1,7 @@
-// One typed client: same-origin fetch with the HttpOnly cookie, parsing the one error shape.
+// One typed client: same-origin fetch with the session cookie + X-Forge-Session header, parsing the
+// one error shape; single-use tickets for the WebSocket and EventSource URLs (no custom headers).
+
+import { sessionHeaders } from "./session";
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -62,7 +65,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       method,
       signal,
       credentials: "same-origin",
-      headers: body === undefined ? undefined : { "Content-Type": "application/json" },
+      headers: body === undefined ? sessionHeaders() : { ...sessionHeaders(), "Content-Type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
@@ -74,8 +77,20 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return (await res.json()) as T;
 }
 
-/** ws:// or wss:// URL for a same-origin WebSocket under /api. The cookie authenticates it. */
-export function wsUrl(path: string): string {
+/** A single-use ticket (valid 30 s) for one /api path, sent as `?ticket=` by sockets and streams. */
+export async function ticketFor(path: string): Promise<string> {
+  const { ticket } = await api<{ ticket: string }>("/sessions/tickets", { method: "POST", body: { path: `/api${path}` } });
+  return ticket;
+}
+
+/** ws:// or wss:// URL for a same-origin WebSocket under /api, with a fresh ticket. */
+export async function wsUrl(path: string): Promise<string> {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-  return `${scheme}://${window.location.host}/api${path}`;
+  const ticket = await ticketFor(path);
+  return `${scheme}://${window.location.host}/api${path}?ticket=${encodeURIComponent(ticket)}`;
+}
+
+/** Same-origin EventSource URL under /api (no query of its own), with a fresh ticket. */
+export async function eventStreamUrl(path: string): Promise<string> {
+  return `/api${path}?ticket=${encodeURIComponent(await ticketFor(path))}`;
 }

@@ -1,6 +1,6 @@
 // Typed client for command cards and command runs (/api/commands/*).
 
-import { api, apiUrl } from "./client";
+import { api } from "./client";
 
 export type RiskLevel = "safe" | "caution" | "dangerous";
 export type RunStatus = "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "interrupted";
@@ -150,7 +150,7 @@ export const getRun = (id: number) => api<Run>(`/commands/runs/${id}`);
 export const listRuns = (cardId?: number, limit = 50) =>
   api<RunSummary[]>("/commands/runs", { query: { card_id: cardId, limit } });
 export const cancelRun = (id: number) => api<Run>(`/commands/runs/${id}/cancel`, { method: "POST" });
-export const runEventsUrl = (id: number) => apiUrl(`/commands/runs/${id}/events`);
+export const runEventsPath = (id: number) => `/commands/runs/${id}/events`;
 
 /** Placeholder names in a command, in order of first appearance (mirrors the server). */
 export function placeholders(command: string): string[] {

@@ -1,6 +1,7 @@
 // Reads a Server-Sent Events response from fetch (POST bodies are not possible with EventSource).
 
 import { apiUrl, toApiError, type RequestOptions } from "./client";
+import { sessionHeaders } from "./session";
 
 export interface SseEvent {
   event: string;
@@ -15,7 +16,7 @@ export async function* streamSse(
     method: options.method ?? "POST",
     credentials: "same-origin",
     signal: options.signal,
-    headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+    headers: { ...sessionHeaders(), "Content-Type": "application/json", Accept: "text/event-stream" },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   if (!res.ok || !res.body) throw await toApiError(res);

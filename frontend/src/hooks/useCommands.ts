@@ -13,7 +13,7 @@ import {
   listRuns,
   listTags,
   previewRun,
-  runEventsUrl,
+  runEventsPath,
   startRun,
   updateCard,
   type CardCreate,
@@ -23,6 +23,7 @@ import {
   type Run,
   type RunRequest,
 } from "../api/commands";
+import { TicketedEventSource } from "../api/eventSource";
 
 export function useCards(q: string, tag: string) {
   return useQuery({
@@ -162,7 +163,7 @@ export function useRunStream(runId: number | null, onChunk: (chunk: Chunk) => vo
     setRun(null);
     setError(null);
     setDone(false);
-    const source = new EventSource(runEventsUrl(runId));
+    const source = new TicketedEventSource(runEventsPath(runId), false);
     let finished = false;
     source.addEventListener("chunk", (e) => chunkRef.current(JSON.parse((e as MessageEvent).data) as Chunk));
     source.addEventListener("status", (e) => {

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useReducer } from "react";
-import { apiUrl } from "../api/client";
+import { TicketedEventSource } from "../api/eventSource";
 import * as flows from "../api/flows";
 import { FINISHED_RUN, initialRunState, parseRunEvent, runReducer, type RunViewState } from "../components/flows/runState";
 
@@ -53,7 +53,7 @@ export function useRunEvents(runId: number | null, epoch = 0): RunViewState & { 
   const qc = useQueryClient();
   useEffect(() => {
     if (runId === null) return;
-    const source = new EventSource(apiUrl(flows.runEventsPath(runId)));
+    const source = new TicketedEventSource(flows.runEventsPath(runId), true);
     const names = ["snapshot", "run", "node", "output", "end"] as const;
     const handler = (ev: MessageEvent<string>) => {
       const parsed = parseRunEvent(ev.type, ev.data);

@@ -1,5 +1,5 @@
 // Settings: provider keys and endpoints, local servers, other secrets, agent roles, appearance,
-// and how the keys are actually stored.
+// how the keys are actually stored, and the signed-in browser sessions.
 
 import { useMemo } from "react";
 import { Spinner } from "../components/Elapsed";
@@ -9,6 +9,7 @@ import { LocalServers } from "../components/settings/LocalServers";
 import { OtherSecrets } from "../components/settings/OtherSecrets";
 import { ProviderCard } from "../components/settings/ProviderCard";
 import { RolesSection } from "../components/settings/RolesSection";
+import { SessionsSection } from "../components/settings/SessionsSection";
 import { StoragePanel } from "../components/settings/StoragePanel";
 import "../components/settings/settings.css";
 import { useKeys, useModelCatalog, useProviders } from "../hooks/useSettings";
@@ -20,6 +21,7 @@ const SECTIONS = [
   ["roles-heading", "Roles"],
   ["appearance-heading", "Appearance"],
   ["storage-heading", "Key storage"],
+  ["sessions-heading", "Sessions"],
 ] as const;
 
 export default function SettingsPage() {
@@ -77,6 +79,7 @@ export default function SettingsPage() {
       <RolesSection models={allModels} />
       <AppearanceSection />
       <StoragePanel />
+      <SessionsSection />
     </div>
   );
 }

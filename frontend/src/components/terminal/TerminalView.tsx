@@ -88,7 +88,7 @@ export function TerminalView({ session, active, fontSize, ref, onStatus, onError
       }
       return true;
     });
-    const conn = new TerminalConnection(wsUrl(sessionSocketPath(session.id)), {
+    const conn = new TerminalConnection(() => wsUrl(sessionSocketPath(session.id)), {
       onReady: () => {
         // The server may have another size on record (another window); ours wins once attached.
         conn.resize(term.rows, term.cols);

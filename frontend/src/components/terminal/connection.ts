@@ -48,8 +48,9 @@ export class TerminalConnection {
   private generation = 0;
   status: ConnectionStatus = { kind: "connecting" };
 
+  /** `url`: a fixed URL, or a function giving a fresh one (with a new single-use ticket) per try. */
   constructor(
-    private readonly url: string,
+    private readonly url: string | (() => Promise<string>),
     private readonly handlers: ConnectionHandlers,
     private readonly options: ConnectionOptions = {},
   ) {}
@@ -59,8 +60,23 @@ export class TerminalConnection {
     this.clearRetry();
     this.setStatus({ kind: "connecting" });
     const generation = ++this.generation;
+    if (typeof this.url === "string") {
+      this.open(this.url, generation);
+      return;
+    }
+    this.url().then(
+      (url) => {
+        if (generation === this.generation && !this.disposed) this.open(url, generation);
+      },
+      () => {
+        if (generation === this.generation) this.closed(1006); // no ticket: retry with backoff
+      },
+    );
+  }
+
+  private open(url: string, generation: number): void {
     const factory = this.options.socketFactory ?? ((u: string) => new WebSocket(u));
-    const socket = factory(this.url);
+    const socket = factory(url);
     this.socket = socket;
     socket.onmessage = (event: MessageEvent) => {
       if (generation === this.generation && typeof event.data === "string") this.receive(event.data, generation);
