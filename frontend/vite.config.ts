@@ -22,6 +22,8 @@ export default defineConfig({
         ws: true,
         headers: { origin: backend },
       },
+      // The one-time login link, opened through the dev server, signs in its origin (:5173).
+      "/login": { target: backend, changeOrigin: true },
     },
   },
   test: {
