@@ -94,3 +94,21 @@ export async function wsUrl(path: string): Promise<string> {
 export async function eventStreamUrl(path: string): Promise<string> {
   return `/api${path}?ticket=${encodeURIComponent(await ticketFor(path))}`;
 }
+
+/**
+ * Click handler for `<a href="/api/..." download>`: a plain link carries only the cookie, which
+ * authenticates nothing, so the download is started again with a single-use ticket added.
+ */
+export function ticketedDownload(event: { preventDefault(): void; currentTarget: HTMLAnchorElement }): void {
+  event.preventDefault();
+  const url = new URL(event.currentTarget.href, window.location.origin);
+  void ticketFor(url.pathname.replace(/^\/api/, "")).then((ticket) => {
+    url.searchParams.set("ticket", ticket);
+    const link = document.createElement("a");
+    link.href = url.pathname + url.search;
+    link.download = "";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  });
+}

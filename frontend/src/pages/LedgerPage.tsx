@@ -1,6 +1,7 @@
 // The token ledger: totals, charts, calls, budgets, optimizer suggestions and what-if repricing.
 
 import { useMemo, useState } from "react";
+import { ticketedDownload } from "../api/client";
 import { APPROX_TITLE, exportUrl, tokens, usd, type LedgerFilters } from "../api/ledger";
 import { BudgetsPanel } from "../components/ledger/BudgetsPanel";
 import LedgerCharts from "../components/ledger/LedgerCharts";
@@ -46,10 +47,10 @@ export default function LedgerPage() {
           <p className="muted">Every LLM call with its tokens, cost and latency. Where the money goes, and how to spend less.</p>
         </div>
         <div className="row wrap">
-          <a className="button" href={exportUrl(filters, "csv")} download>
+          <a className="button" href={exportUrl(filters, "csv")} download onClick={ticketedDownload}>
             Export CSV
           </a>
-          <a className="button" href={exportUrl(filters, "jsonl")} download>
+          <a className="button" href={exportUrl(filters, "jsonl")} download onClick={ticketedDownload}>
             Export JSONL
           </a>
         </div>

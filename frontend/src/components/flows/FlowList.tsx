@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
+import { ticketedDownload } from "../../api/client";
 import * as api from "../../api/flows";
 import type { Flow } from "../../api/flows";
 import { useFlowList, useFlowMutation } from "../../hooks/useFlows";
@@ -144,7 +145,7 @@ export function FlowList() {
                       <button onClick={() => duplicate.mutate(f.id, { onSuccess: (d) => toast.success(`Created “${d.name}”`) })} aria-label={`Duplicate ${f.name}`}>
                         Duplicate
                       </button>
-                      <a className="button-link" href={api.exportFlowUrl(f.id)} download aria-label={`Export ${f.name}`}>
+                      <a className="button-link" href={api.exportFlowUrl(f.id)} download onClick={ticketedDownload} aria-label={`Export ${f.name}`}>
                         Export
                       </a>
                       <button
