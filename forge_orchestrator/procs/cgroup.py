@@ -59,9 +59,11 @@ def base() -> Path | None:
         except OSError as exc:
             reason = f"cannot create a cgroup ({exc.strerror})"
     if found is not None:
-        log.info("containment: a cgroup v2 per run under %s, plus run tags", found)
+        log.info("containment: a cgroup v2 per terminal session under %s, plus run tags", found)
     else:
-        log.info("containment: no cgroup per run (%s); run tags and tree walks", reason)
+        log.info(
+            "containment: no cgroup per terminal session (%s); run tags and tree walks", reason
+        )
     _base.append(found)
     return found
 

@@ -27,7 +27,8 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
 def test_an_orphan_of_a_run_is_adopted_by_the_server_and_reaped(server: ServerProcess) -> None:
     assert server.proc is not None
     with server.client() as c:
-        body = {"command": "setsid sleep 3 >/dev/null 2>&1 </dev/null & echo $!"}
+        # Long enough to still be alive when the run has finished, even on a loaded machine.
+        body = {"command": "setsid sleep 8 >/dev/null 2>&1 </dev/null & echo $!"}
         run = c.post("/api/commands/run", json=body).json()["run"]
         deadline = time.monotonic() + 30
         while (got := c.get(f"/api/commands/runs/{run['id']}").json())["status"] == "running":
@@ -37,7 +38,7 @@ def test_an_orphan_of_a_run_is_adopted_by_the_server_and_reaped(server: ServerPr
     # Its shell is gone: the orphan went to the server, not to init.
     assert orphan.ppid() == server.proc.pid
     # Once it exits, the server reaps it: no zombie is left in the process table.
-    deadline = time.monotonic() + 3 + 3 * reaper.REAP_INTERVAL_S + 10
+    deadline = time.monotonic() + 8 + 3 * reaper.REAP_INTERVAL_S + 20
     while psutil.pid_exists(orphan.pid):
         assert time.monotonic() < deadline, f"not reaped: {orphan}"
         time.sleep(0.1)
