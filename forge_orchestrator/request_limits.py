@@ -9,10 +9,11 @@ export). No Forge shape needs more than a dozen levels; 64 leaves room for free-
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -20,10 +21,12 @@ from .errors import PayloadTooLarge, error_response
 from .security import _replay
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 MAX_JSON_DEPTH = 64
 # Bodies above this are scanned in a worker thread: a 5 MB body takes a few tens of ms.
 _THREAD_BYTES = 64 * 1024
+_BATCH = 100  # entries validated per pydantic call in parse_body
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # +1 / -1 as signed bytes
@@ -114,7 +117,16 @@ class JsonDepthLimit:
         await self.app(scope, _replay(body, receive), send)
 
 
-def parse_body(raw: bytes, model: type[M], *, items: str, max_items: int) -> M:
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return True  # as FastAPI: a body without a type is read as JSON
+    subtype = content_type.split(";", 1)[0].strip().lower().rpartition("/")[2]
+    return subtype == "json" or subtype.endswith("+json")
+
+
+def parse_body(
+    raw: bytes, content_type: str | None, model: type[M], *, items: str, max_items: int
+) -> M:
     """Parse and validate a JSON body whose list ``items`` holds at most ``max_items`` entries.
 
     For bulk routes (imports): call it in a worker thread, since validating thousands of
@@ -126,6 +138,11 @@ def parse_body(raw: bytes, model: type[M], *, items: str, max_items: int) -> M:
         raise RequestValidationError(
             [{"type": "missing", "loc": ("body",), "msg": "Field required"}]
         )
+    if not _is_json(content_type):
+        # Only JSON is read, so a cross-site "simple" text/plain POST can never be an import.
+        msg = "Input should be a valid dictionary or object to extract fields from"
+        refusal = {"type": "model_attributes_type", "loc": ("body",), "msg": msg}
+        raise RequestValidationError([refusal])
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as exc:
@@ -139,8 +156,30 @@ def parse_body(raw: bytes, model: type[M], *, items: str, max_items: int) -> M:
             "Split it into smaller files; nothing was stored.",
             details={"items": len(entries), "max_items": max_items},
         )
+    if not isinstance(entries, list):
+        return _validated(model.model_validate, data, ())
+    # One pydantic call holds the GIL for all of its input, so the entries are validated a
+    # batch at a time: between batches the event loop's thread gets to run.
+    envelope = _validated(model.model_validate, {**data, items: []}, ())
+    adapter: TypeAdapter[list[Any]] = TypeAdapter(model.model_fields[items].annotation or Any)
+    validated: list[Any] = []
+    for start in range(0, len(entries), _BATCH):
+        batch = entries[start : start + _BATCH]
+        validated += _validated(adapter.validate_python, batch, (items,), offset=start)
+    return envelope.model_copy(update={items: validated})
+
+
+def _validated(
+    validate: Callable[[Any], T], data: Any, where: tuple[str, ...], offset: int = 0
+) -> T:
+    """``validate(data)``, its errors located as FastAPI locates a body's (``body.…``)."""
     try:
-        return model.model_validate(data)
+        return validate(data)
     except ValidationError as exc:
-        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        errors = []
+        for e in exc.errors(include_url=False):
+            loc = list(e["loc"])
+            if where and loc and isinstance(loc[0], int):
+                loc[0] += offset  # the batch's index back to the index in the whole list
+            errors.append({**e, "loc": ("body", *where, *loc)})
         raise RequestValidationError(errors) from None

@@ -66,9 +66,12 @@ async def export_cards(request: Request, response: Response) -> ExportBundle:
     return await run_in_threadpool(cards.export_cards, _engine(request))
 
 
-def _import(engine: Engine, raw: bytes, max_cards: int) -> bytes:
-    bundle = parse_body(raw, ExportBundle, items="cards", max_items=max_cards)
-    return cards.import_cards(engine, bundle).model_dump_json().encode()
+def _import(engine: Engine, raw: bytes, content_type: str | None, max_cards: int) -> bytes:
+    bundle = parse_body(raw, content_type, ExportBundle, items="cards", max_items=max_cards)
+    result = cards.import_cards(engine, bundle)
+    # A card at a time: one dump of thousands would hold the GIL (and so the loop) throughout.
+    parts = b",".join(card.model_dump_json().encode() for card in result.cards)
+    return b'{"created":%d,"cards":[%b]}' % (result.created, parts)
 
 
 @router.post(
@@ -82,7 +85,8 @@ async def import_cards(request: Request) -> Response:
     # runs in a worker thread, so the event loop (health, SSE, terminals) keeps serving.
     raw = await request.body()
     limit: int = request.app.state.settings.import_max_cards
-    body = await run_in_threadpool(_import, _engine(request), raw, limit)
+    kind = request.headers.get("content-type")
+    body = await run_in_threadpool(_import, _engine(request), raw, kind, limit)
     return Response(body, status_code=201, media_type="application/json")
 
 

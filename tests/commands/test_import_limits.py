@@ -60,6 +60,17 @@ def test_import_errors_keep_the_shape_a_declared_body_had(client: TestClient) ->
     assert_error_shape(invalid.json(), "validation_failed")
     assert invalid.json()["error"]["details"][0]["loc"] == ["body", "cards", 1, "shell"]
     assert invalid.json()["error"]["message"].startswith("cards.1.shell:")
+    late = bundle(250)
+    late["cards"][180]["name"] = ""
+    late_error = client.post("/api/commands/import", json=late).json()["error"]
+    assert late_error["details"][0]["loc"] == ["body", "cards", 180, "name"]
+    as_text = client.post(
+        "/api/commands/import",
+        content=json.dumps(bundle(1)),
+        headers={"content-type": "text/plain"},
+    )
+    assert as_text.status_code == 422
+    assert_error_shape(as_text.json(), "validation_failed")
     wrong_kind = client.post("/api/commands/import", json={"format": "other", "cards": []})
     assert wrong_kind.status_code == 422
     assert client.get("/api/commands").json() == []
