@@ -32,7 +32,8 @@ def read_one(db: Path, sql: str, *params: object) -> tuple[object, ...] | None:
         conn.close()
 
 
-def wait_for(check: Callable[[], bool], what: str, limit_s: float = 20.0) -> None:
+def wait_for(check: Callable[[], bool], what: str, limit_s: float = 60.0) -> None:
+    """Poll until ``check()`` holds; the limit only stops a hang (generous for a busy machine)."""
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         if check():
