@@ -3,7 +3,7 @@
 A guard-rail, not a sandbox: it reads the command as written (wrappers such as sudo, env,
 xargs, parallel, find -exec and nice followed into the command they run; sh -c, eval and ssh
 scripts analysed recursively) and flags the well-known ways to destroy data or a machine, by
-the policy in notes/risk.md. Anything clever enough can still get past it.
+the policy written in README.md. Anything clever enough can still get past it.
 """
 
 from __future__ import annotations

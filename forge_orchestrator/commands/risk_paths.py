@@ -103,7 +103,7 @@ def _only_dots_and_globs(path: str) -> bool:
 def delete_severity(
     raw: str, assigned: Mapping[str, str | None], *, recursive: bool, depth: int = 0
 ) -> tuple[int, str]:
-    """Deleting `raw` (an rm/find target as written); see notes/risk.md for the policy."""
+    """Deleting `raw` (an rm/find target as written); README.md states the policy."""
     if not raw:
         return SAFE, ""
     raw = _CWD_SUBST.sub(".", raw)

@@ -3,7 +3,7 @@
 A tree is the tagged processes (tag in the environment, inherited by every descendant), the
 root's session, the members of its cgroup (procs.cgroup, where the system offers one) and the
 descendants of any member. After a crash, a restarted server finds what
-the dead one left by the data directory's tag prefix. See notes/contain.md for the guarantees.
+the dead one left by the data directory's tag prefix. SECURITY.md says what it guarantees.
 """
 
 from __future__ import annotations
