@@ -24,6 +24,7 @@ from ..errors import ValidationFailed
 
 MAX_FD = 2**31 - 1  # closerange's upper bound: every descriptor a process can hold
 
+
 @dataclass
 class PtyProcess:
     pid: int

@@ -2949,6 +2949,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -3072,6 +3081,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -3186,6 +3204,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3316,6 +3343,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -3437,6 +3473,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -3549,6 +3594,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3679,6 +3733,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -3791,6 +3854,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3921,6 +3993,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -4037,6 +4118,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4167,6 +4257,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -4279,6 +4378,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4409,6 +4517,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -4525,6 +4642,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4655,6 +4781,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -4770,6 +4905,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4898,6 +5042,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -5012,6 +5165,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5138,6 +5300,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -5250,6 +5421,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5371,6 +5551,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5503,6 +5692,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -5615,6 +5813,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5736,6 +5943,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5866,6 +6082,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -5982,6 +6207,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6110,6 +6344,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -6231,6 +6474,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -6345,6 +6597,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6474,6 +6735,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -6589,6 +6859,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6721,6 +7000,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -6844,6 +7132,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -6958,6 +7255,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7090,6 +7396,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -7202,6 +7517,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7330,6 +7654,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -7444,6 +7777,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7567,6 +7909,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7699,6 +8050,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -7813,6 +8173,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7942,6 +8311,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -8054,6 +8432,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8180,6 +8567,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -8292,6 +8688,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8424,6 +8829,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -8536,6 +8950,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8657,6 +9080,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8796,6 +9228,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -8920,6 +9361,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9059,6 +9509,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -9189,6 +9648,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -9301,6 +9769,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9429,6 +9906,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -9541,6 +10027,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9669,6 +10164,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -9783,6 +10287,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9911,6 +10424,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -10023,6 +10545,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10146,6 +10677,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10278,6 +10818,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -10397,6 +10946,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -10509,6 +11067,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10639,6 +11206,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -10753,6 +11329,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10878,6 +11463,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11013,6 +11607,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -11132,6 +11735,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -11244,6 +11856,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11374,6 +11995,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -11493,6 +12123,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -11605,6 +12244,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11735,6 +12383,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -11851,6 +12508,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11981,6 +12647,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -12093,6 +12768,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12223,6 +12907,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -12337,6 +13030,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12465,6 +13167,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The LLM provider timed out. */
             504: {
                 headers: {
@@ -12577,6 +13288,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12700,6 +13420,15 @@ export interface operations {
             };
             /** @description The LLM provider failed or could not be reached. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
