@@ -58,7 +58,13 @@ def resolve_cwd(cwd: str | None) -> str | None:
     if cwd is None or not cwd.strip():
         return None
     path = Path(os.path.expandvars(os.path.expanduser(cwd.strip())))
-    if not path.is_dir():
+    try:
+        found = path.is_dir()
+    except (OSError, ValueError) as exc:  # a name too long for the OS, a NUL byte
+        raise ValidationFailed(
+            f"Working directory cannot be used: {exc}", details={"cwd": cwd}
+        ) from exc
+    if not found:
         raise ValidationFailed(f"Working directory does not exist: {cwd}", details={"cwd": cwd})
     return str(path.resolve())
 

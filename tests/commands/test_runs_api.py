@@ -90,6 +90,16 @@ def test_missing_required_variable_and_bad_cwd_are_422(client: TestClient) -> No
     assert client.get("/api/commands/runs").json() == []
 
 
+def test_a_cwd_the_os_cannot_look_up_is_422_not_500(client: TestClient) -> None:
+    # Found by schemathesis: a name longer than NAME_MAX made Path.is_dir raise ENAMETOOLONG.
+    for cwd in ("0" * 300, "/tmp/" + "0" * 300 + "/x", "bad\x00dir"):
+        for route in ("/api/commands/preview", "/api/commands/run"):
+            answer = client.post(route, json={"command": "true", "cwd": cwd})
+            assert answer.status_code == 422, (route, cwd[:20], answer.text[:200])
+            assert_error_shape(answer.json(), "validation_failed")
+    assert client.get("/api/commands/runs").json() == []
+
+
 def test_dangerous_needs_confirmation(client: TestClient, tmp_path: Path) -> None:
     refused = client.post("/api/commands/run", json={"command": "git push --force"})
     assert refused.status_code == 409
