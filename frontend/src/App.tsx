@@ -2,7 +2,7 @@
 
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { Suspense, useMemo, useState } from "react";
-import { BrowserRouter, Link, NavLink, Route, Routes } from "react-router-dom";
+import { createBrowserRouter, Link, NavLink, Outlet, RouterProvider } from "react-router-dom";
 import { api, ApiError } from "./api/client";
 import { Spinner } from "./components/Elapsed";
 import { ToastProvider, useToast } from "./components/Toasts";
@@ -67,6 +67,9 @@ function Shell() {
   const [navOpen, setNavOpen] = useState(false);
   return (
     <div className="shell">
+      <a className="skip-link" href="#main-content">
+        Skip to content
+      </a>
       <header className="topbar">
         <button
           className="icon-button nav-toggle"
@@ -93,7 +96,7 @@ function Shell() {
           </NavLink>
         ))}
       </nav>
-      <main className="content">
+      <main className="content" id="main-content" tabIndex={-1}>
         <Suspense
           fallback={
             <div className="center">
@@ -101,21 +104,7 @@ function Shell() {
             </div>
           }
         >
-          <Routes>
-            <Route path="/" element={<HomePage />} />
-            {screens.map((s) => (
-              <Route key={s.path} path={`${s.path}/*`} element={<s.component />} />
-            ))}
-            <Route
-              path="*"
-              element={
-                <div className="page">
-                  <h1>Not found</h1>
-                  <p>There is no screen at this address.</p>
-                </div>
-              }
-            />
-          </Routes>
+          <Outlet />
         </Suspense>
       </main>
     </div>
@@ -134,12 +123,34 @@ function WithQueries() {
   );
 }
 
-export default function App() {
+const notFound = (
+  <div className="page">
+    <h1>Not found</h1>
+    <p>There is no screen at this address.</p>
+  </div>
+);
+
+// A data router, so that screens with unsaved work can block in-app navigation (useUnsavedGuard).
+const router = createBrowserRouter([
+  {
+    path: "/",
+    element: <Root />,
+    children: [
+      { index: true, element: <HomePage /> },
+      ...screens.map((s) => ({ path: `${s.path.slice(1)}/*`, element: <s.component /> })),
+      { path: "*", element: notFound },
+    ],
+  },
+]);
+
+function Root() {
   return (
-    <BrowserRouter>
-      <ToastProvider>
-        <WithQueries />
-      </ToastProvider>
-    </BrowserRouter>
+    <ToastProvider>
+      <WithQueries />
+    </ToastProvider>
   );
+}
+
+export default function App() {
+  return <RouterProvider router={router} />;
 }

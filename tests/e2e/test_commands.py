@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import psutil
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from .harness import ServerProcess
 
@@ -67,6 +67,11 @@ def test_a_dangerous_card_needs_typed_confirmation(
             json={"name": "Force push", "command": "git push --force", "cwd": str(tmp_path)},
         )
         assert made.status_code == 201
+    def slow_preview(route: Route) -> None:
+        time.sleep(1.0)
+        route.continue_()
+
+    page.route("**/api/commands/preview", slow_preview)
     open_commands(page)
     card = page.get_by_role("article", name="Card Force push")
     expect(card.get_by_label(re.compile("^Risk: dangerous"))).to_be_visible()
@@ -79,6 +84,10 @@ def test_a_dangerous_card_needs_typed_confirmation(
     dialog.get_by_label("Confirmation text").fill("run")
     expect(run).to_be_disabled()
     dialog.get_by_label("Confirmation text").fill("RUN")
+    # The exact preview arrives after the typing (held back here, as on a slow machine): the
+    # confirmation typed before it must survive it.
+    expect(dialog.get_by_test_id("run-preview")).to_have_text("git push --force")
+    expect(run).to_be_enabled()
     run.click()
     # Not a git repository: it runs (confirmed) and fails harmlessly.
     expect(dialog.locator(".badge.failed")).to_be_visible()

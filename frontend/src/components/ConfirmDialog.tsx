@@ -7,6 +7,8 @@ interface Props {
   title: string;
   children?: ReactNode;
   confirmLabel?: string;
+  /** The label of the button that backs out (default "Cancel"). */
+  cancelLabel?: string;
   danger?: boolean;
   /** When set, the user must type this exact text before Confirm is enabled. */
   requireText?: string;
@@ -15,7 +17,7 @@ interface Props {
 }
 
 export function ConfirmDialog(props: Props) {
-  const { open, title, children, confirmLabel = "Confirm", danger, requireText, onConfirm, onCancel } = props;
+  const { open, title, children, confirmLabel = "Confirm", cancelLabel = "Cancel", danger, requireText, onConfirm, onCancel } = props;
   const [typed, setTyped] = useState("");
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -40,7 +42,7 @@ export function ConfirmDialog(props: Props) {
         </label>
       )}
       <div className="row end">
-        <button onClick={onCancel}>Cancel</button>
+        <button onClick={onCancel}>{cancelLabel}</button>
         <button className={danger ? "danger" : "primary"} disabled={blocked} onClick={onConfirm}>
           {confirmLabel}
         </button>

@@ -56,7 +56,10 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
   const token = serverDanger?.confirm_token ?? exact?.confirm_token;
 
   // A confirmation is for one rendered command with its values: typing again after they change.
-  useEffect(() => setTyped(""), [token]);
+  // Keyed on what the user entered, not on the preview's token: the token first arrives ~200 ms
+  // after the dialog opens, and a fast typist's "RUN" must survive it.
+  const entered = JSON.stringify([values, cwd]);
+  useEffect(() => setTyped(""), [entered]);
   // A 409's details describe the values it was given; new values get a new preview.
   useEffect(() => setServerDanger(null), [body]);
 

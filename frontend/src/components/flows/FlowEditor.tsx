@@ -6,6 +6,7 @@ import { ApiError } from "../../api/client";
 import * as api from "../../api/flows";
 import type { Flow, FlowSettings, ValidationIssue } from "../../api/flows";
 import { useFlowsInvalidate } from "../../hooks/useFlows";
+import { useUnsavedGuard } from "../../hooks/useUnsavedGuard";
 import { Spinner } from "../Elapsed";
 import { errorMessage } from "../ErrorNote";
 import { useToast } from "../Toasts";
@@ -112,12 +113,7 @@ export function FlowEditor({ flow }: { flow: Flow }) {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+  const leaveGuard = useUnsavedGuard(dirty, "This flow has unsaved changes.");
 
   const reload = async () => {
     try {
@@ -303,6 +299,7 @@ export function FlowEditor({ flow }: { flow: Flow }) {
         onStart={(inputs, auto) => void startRun(inputs, auto)}
         onClose={() => setRunOpen(false)}
       />
+      {leaveGuard}
     </div>
   );
 }
