@@ -72,3 +72,19 @@ def test_usable_at_360px(browser: Browser, server: ServerProcess) -> None:
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Home")
     ).to_be_visible()
     context.close()
+
+
+def test_the_first_tab_skips_past_the_sidebar_to_the_screen(
+    page: Page, server: ServerProcess
+) -> None:
+    page.goto(server.base_url + "/commands")
+    expect(page.get_by_role("heading", name="Commands", exact=True)).to_be_visible()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    # The next Tab lands inside the screen, not on the sidebar's links.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
