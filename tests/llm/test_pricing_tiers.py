@@ -144,3 +144,37 @@ def test_aliases_follow_their_dates_and_overrides_of_the_alias_win() -> None:
     mine = Price("anthropic", "claude-opus-latest", 1.0, 2.0, source="override", override_id=7)
     overridden = PriceBook(load_overrides=lambda: [mine])
     assert overridden.lookup("anthropic", "claude-opus-latest") == mine
+
+
+# The reference's long-context figures: (input, cache read, 5-min/30-min write, 1-h/12-h write,
+# output) per 1M tokens for a request over the threshold; None where the reference gives none.
+LONG_TIER_FIGURES = [
+    ("openai", "gpt-6-astra", datetime(2026, 11, 1), (20.0, 2.0, 25.0, None, 75.0)),
+    ("openai", "gpt-6.1-sol", datetime(2026, 11, 1), (4.0, 0.20, None, None, 15.0)),
+    ("openai", "gpt-6.1-terra", datetime(2026, 11, 1), (2.0, 0.10, None, None, 7.50)),
+    ("openai", "gpt-5.4", datetime(2026, 11, 1), (5.0, 0.50, None, None, 22.50)),
+    ("anthropic", "claude-haiku-5-5", datetime(2026, 11, 1), (0.50, 0.05, 0.625, 1.00, 2.50)),
+    ("anthropic", "claude-sonnet-4-5", datetime(2026, 11, 1), (6.0, 0.60, 7.50, 12.0, 22.50)),
+    ("anthropic", "claude-opus-4-6", datetime(2026, 3, 1), (10.0, 1.0, 12.50, 20.0, 37.50)),
+]
+
+
+@pytest.mark.parametrize(("provider", "model", "at", "figures"), LONG_TIER_FIGURES)
+def test_long_requests_cost_the_references_long_context_figures(
+    provider: str, model: str, at: datetime, figures: tuple[float | None, ...]
+) -> None:
+    price = PriceBook().lookup(provider, model, at)
+    assert price is not None and price.long_context is not None
+    n = price.long_context.threshold + 1  # every token of the prompt in one category at a time
+
+    def rate(**parts: int) -> float:
+        usage = Usage(input_tokens=n, **parts)
+        return cost(usage, price) * 1e6 / n
+
+    cached = rate(cached_input_tokens=n)
+    write = rate(cache_write_tokens=n)
+    extended = rate(cache_write_tokens=n, cache_write_extended_tokens=n)
+    output = (cost(Usage(input_tokens=n, output_tokens=n), price) * 1e6 / n) - rate()
+    for got, want in zip((rate(), cached, write, extended, output), figures, strict=True):
+        if want is not None:
+            assert got == pytest.approx(want), (model, figures)
