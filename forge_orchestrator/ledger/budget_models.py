@@ -16,6 +16,7 @@ class BudgetSpec(BaseModel):
     scope: Scope
     target: str | None = Field(None, max_length=200)
     period: Period
+    # Any positive amount, sub-cent included (a $0.033 test budget); stored as a float.
     limit_usd: float = Field(gt=0, le=1_000_000)
     soft_limit_usd: float | None = Field(None, gt=0, le=1_000_000)
     hard: bool = True
@@ -77,6 +78,14 @@ class BudgetState(BaseModel):
 class BudgetStatus(BaseModel):
     budgets: list[BudgetState]
     warnings: list[str]
+
+
+def money(value: float) -> str:
+    """Dollars to the micro-dollar, trailing zeros dropped (at least cents): a $0.033 limit
+    reads "$0.033", not a rounded "$0.03"; 5 reads "$5.00"."""
+    whole, frac = f"{abs(value):,.6f}".split(".")
+    sign = "-" if value < 0 else ""
+    return f"{sign}${whole}.{frac.rstrip('0').ljust(2, '0')}"
 
 
 def period_bounds(period: Period, now: datetime) -> tuple[datetime, datetime]:

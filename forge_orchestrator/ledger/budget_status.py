@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from ..db.tables import token_ledger
 from ..db.utils import iso, utcnow
-from .budget_models import Budget, BudgetState, BudgetStatus, Level, period_bounds
+from .budget_models import Budget, BudgetState, BudgetStatus, Level, money, period_bounds
 from .budgets import ledger_scope, list_budgets, reserved_usd, spent_usd
 
 L = token_ledger.c
@@ -27,10 +27,6 @@ def average_call_usd(conn: Connection, b: Budget) -> float | None:
     )
     value = conn.execute(select(func.avg(recent.c.cost))).scalar_one()
     return None if value is None else float(value)
-
-
-def money(value: float) -> str:
-    return f"${value:,.2f}" if value >= 1 or value == 0 else f"${value:.4f}"
 
 
 def _level(b: Budget, used: float) -> Level:

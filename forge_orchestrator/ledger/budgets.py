@@ -17,7 +17,7 @@ from ..db.tables import budget_reservations, budgets, token_ledger
 from ..db.utils import utcnow
 from ..errors import BudgetExceeded
 from ..memory import Remembered
-from .budget_models import Budget, BudgetSet, BudgetSpec, period_bounds
+from .budget_models import Budget, BudgetSet, BudgetSpec, money, period_bounds
 
 L = token_ledger.c
 R = budget_reservations.c
@@ -196,9 +196,9 @@ def _is_stale(holder: str, created_at: datetime, host: str, now: datetime) -> bo
 
 def _exceeded(b: Budget, spent: float, reserved: float, amount: float) -> BudgetExceeded:
     return BudgetExceeded(
-        f"Budget exceeded: the {b.label()} is ${b.limit_usd:.4g}; spent ${spent:.4f}, "
-        f"reserved ${reserved:.4f} by calls in flight, and this call may cost up to "
-        f"${amount:.4f}.",
+        f"Budget exceeded: the {b.label()} is {money(b.limit_usd)}; spent {money(spent)}, "
+        f"reserved {money(reserved)} by calls in flight, and this call may cost up to "
+        f"{money(amount)}.",
         details={
             "budget": b.model_dump(),
             "limit_usd": b.limit_usd,

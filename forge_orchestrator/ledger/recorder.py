@@ -67,6 +67,8 @@ class LedgerEntry:
     streamed: bool = False
     run_id: str | None = None
     node_id: str | None = None
+    cache_write_extended_tokens: int = 0
+    price_cache_write_extended_per_mtok: float | None = None
 
 
 _FIELDS = tuple(f.name for f in fields(LedgerEntry))

@@ -86,6 +86,7 @@ def reprice(
             func.coalesce(func.sum(L.output_tokens), 0).label("output_tokens"),
             func.coalesce(func.sum(L.cached_input_tokens), 0).label("cached"),
             func.coalesce(func.sum(L.cache_write_tokens), 0).label("written"),
+            func.coalesce(func.sum(L.cache_write_extended_tokens), 0).label("extended"),
             func.coalesce(func.sum(L.total_cost_usd), 0.0).label("actual"),
             func.coalesce(func.sum(case((L.total_cost_usd.is_(None), 1), else_=0)), 0).label(
                 "unpriced"
@@ -101,6 +102,7 @@ def reprice(
                 output_tokens=int(r.output_tokens),
                 cached_input_tokens=int(r.cached),
                 cache_write_tokens=int(r.written),
+                cache_write_extended_tokens=int(r.extended),
             )
             whatif = usage_cost(price, usage, bool(r.long))
             row = merged.setdefault(

@@ -51,6 +51,7 @@ def apply_usage(
     entry.output_tokens = usage.output_tokens
     entry.cached_input_tokens = usage.cached_input_tokens
     entry.cache_write_tokens = usage.cache_write_tokens
+    entry.cache_write_extended_tokens = usage.cache_write_extended_tokens
     entry.reasoning_tokens = usage.reasoning_tokens
     entry.usage_source = source
     price = prices.lookup(entry.provider, entry.model_used, entry.timestamp)
@@ -70,6 +71,7 @@ def apply_price(
     entry.price_output_per_mtok = price.output_per_mtok
     entry.price_cached_input_per_mtok = price.cached_input_per_mtok
     entry.price_cache_write_per_mtok = price.cache_write_per_mtok
+    entry.price_cache_write_extended_per_mtok = price.cache_write_extended_per_mtok
     entry.total_cost_usd = prices.cost(usage, price)
     entry.cost_status = "free" if price.source == "local" else "priced"
     return entry.total_cost_usd

@@ -19,6 +19,7 @@ class ModelPrice(BaseModel):
     output_per_mtok: float
     cached_input_per_mtok: float | None
     cache_write_per_mtok: float | None
+    cache_write_extended_per_mtok: float | None
     source: Literal["bundled", "override", "local"]
 
 
@@ -118,6 +119,7 @@ def catalog(gw: Gateway) -> ModelCatalog:
                         output_per_mtok=price.output_per_mtok,
                         cached_input_per_mtok=price.cached_input_per_mtok,
                         cache_write_per_mtok=price.cache_write_per_mtok,
+                        cache_write_extended_per_mtok=price.cache_write_extended_per_mtok,
                         source=price.source,
                     ),
                     cost_status="unpriced"

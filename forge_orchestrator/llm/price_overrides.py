@@ -18,7 +18,11 @@ T = price_overrides.c
 
 
 class PriceOverrideInput(BaseModel):
-    """USD per 1M tokens; effective_from defaults to now; effective_until is exclusive."""
+    """USD per 1M tokens; effective_from defaults to now; effective_until is exclusive.
+
+    cache_write_extended_per_mtok is the longer-retention write (Anthropic 1 h, OpenAI 12 h);
+    None bills those writes at cache_write_per_mtok.
+    """
 
     provider: str = Field(min_length=1, max_length=100)
     model: str = Field(min_length=1, max_length=200)
@@ -26,6 +30,7 @@ class PriceOverrideInput(BaseModel):
     output_per_mtok: float = Field(ge=0, le=100_000)
     cached_input_per_mtok: float | None = Field(None, ge=0, le=100_000)
     cache_write_per_mtok: float | None = Field(None, ge=0, le=100_000)
+    cache_write_extended_per_mtok: float | None = Field(None, ge=0, le=100_000)
     effective_from: datetime | None = None
     effective_until: datetime | None = None
 
@@ -54,6 +59,7 @@ class PriceRow(BaseModel):
     output_per_mtok: float
     cached_input_per_mtok: float | None
     cache_write_per_mtok: float | None
+    cache_write_extended_per_mtok: float | None
     effective_from: UtcDateTime | None
     effective_until: UtcDateTime | None
     status: str
@@ -74,6 +80,7 @@ def _price(row: Any) -> Price:
         output_per_mtok=row.output_per_mtok,
         cached_input_per_mtok=row.cached_input_per_mtok,
         cache_write_per_mtok=row.cache_write_per_mtok,
+        cache_write_extended_per_mtok=row.cache_write_extended_per_mtok,
         effective_from=row.effective_from,
         effective_until=row.effective_until,
         source="override",
@@ -98,6 +105,7 @@ def _row(p: Price, row_id: str, book: PriceBook, now: datetime) -> PriceRow:
         output_per_mtok=p.output_per_mtok,
         cached_input_per_mtok=p.cached_input_per_mtok,
         cache_write_per_mtok=p.cache_write_per_mtok,
+        cache_write_extended_per_mtok=p.cache_write_extended_per_mtok,
         effective_from=p.effective_from,
         effective_until=p.effective_until,
         status=p.status,

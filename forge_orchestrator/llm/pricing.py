@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from ..db.utils import utcnow
+from .aliases import resolve_alias
 from .types import Usage
 
 PriceSource = Literal["bundled", "override", "local"]
@@ -30,7 +31,12 @@ class LongContext:
 
 @dataclass(frozen=True)
 class Price:
-    """USD per 1M tokens. None cached/cache-write rates mean 'billed as plain input'."""
+    """USD per 1M tokens. None cached/cache-write rates mean 'billed as plain input'.
+
+    ``cache_write_per_mtok`` is the standard write (Anthropic 5 min, OpenAI 30 min);
+    ``cache_write_extended_per_mtok`` the longer one (Anthropic 1 h, OpenAI 12 h), None
+    meaning 'billed at the standard write rate'.
+    """
 
     provider: str
     model: str
@@ -38,6 +44,7 @@ class Price:
     output_per_mtok: float
     cached_input_per_mtok: float | None = None
     cache_write_per_mtok: float | None = None
+    cache_write_extended_per_mtok: float | None = None
     effective_from: datetime | None = None
     effective_until: datetime | None = None  # exclusive
     source: PriceSource = "bundled"
@@ -60,7 +67,8 @@ def cost(usage: Usage, price: Price) -> float:
     """Provider-reported usage times unit prices, in USD.
 
     usage.input_tokens is the whole prompt: the parts read from or written to the cache are
-    billed at their own rates and the rest at the input rate.
+    billed at their own rates and the rest at the input rate. A long-context tier (the prompt,
+    cache included, over its threshold) bills the whole request at its multipliers.
     """
     in_mult = out_mult = 1.0
     lc = price.long_context
@@ -68,17 +76,22 @@ def cost(usage: Usage, price: Price) -> float:
         in_mult, out_mult = lc.input_multiplier, lc.output_multiplier
     cached = max(0, usage.cached_input_tokens)
     written = max(0, usage.cache_write_tokens)
+    extended = min(written, max(0, usage.cache_write_extended_tokens))
     uncached = max(0, usage.input_tokens - cached - written)
-    cached_rate = price.input_per_mtok
-    if price.cached_input_per_mtok is not None:
-        cached_rate = price.cached_input_per_mtok
-    write_rate = price.input_per_mtok
-    if price.cache_write_per_mtok is not None:
-        write_rate = price.cache_write_per_mtok
+    cached_rate = _or(price.cached_input_per_mtok, price.input_per_mtok)
+    write_rate = _or(price.cache_write_per_mtok, price.input_per_mtok)
+    extended_rate = _or(price.cache_write_extended_per_mtok, write_rate)
     micro = (
-        uncached * price.input_per_mtok + cached * cached_rate + written * write_rate
+        uncached * price.input_per_mtok
+        + cached * cached_rate
+        + (written - extended) * write_rate
+        + extended * extended_rate
     ) * in_mult + usage.output_tokens * price.output_per_mtok * out_mult
     return round(micro / 1_000_000, 10)
+
+
+def _or(rate: float | None, fallback: float) -> float:
+    return fallback if rate is None else rate
 
 
 def _date(value: str | None) -> datetime | None:
@@ -94,6 +107,7 @@ def _bundled_row(row: dict[str, Any]) -> Price:
         output_per_mtok=float(row["output_per_mtok"]),
         cached_input_per_mtok=row.get("cached_input_per_mtok"),
         cache_write_per_mtok=row.get("cache_write_per_mtok"),
+        cache_write_extended_per_mtok=row.get("cache_write_extended_per_mtok"),
         effective_from=_date(row.get("effective_from")),
         effective_until=_date(row.get("effective_until")),
         aliases=tuple(row.get("aliases") or ()),
@@ -169,6 +183,10 @@ class PriceBook:
             )
             if found is not None:
                 return found
+        # A moving alias a provider echoed ("claude-opus-latest") costs what its model cost then.
+        target = resolve_alias(provider, model, when)
+        if target is not None and target != model:
+            return self.lookup(provider, target, when)
         if self.is_free(provider):
             return Price(provider, model, 0.0, 0.0, 0.0, 0.0, source="local")
         return None

@@ -41,6 +41,8 @@ class Reply:
     cut_after_chunks: int | None = None  # close a stream abruptly after this many text chunks
     chunk_delay_s: float = 0.0
     message_deltas: int = 1  # Anthropic: several cumulative message_delta events
+    # The vendor's usage object verbatim (its exact JSON shape), instead of the counts above.
+    usage: dict[str, Any] | None = None
 
 
 @dataclass
@@ -345,13 +347,17 @@ class _Handler(BaseHTTPRequestHandler):
             )
         event("content_block_stop", {"index": 0})
         # Counts in message_delta are cumulative: earlier ones carry partial output totals.
+        # With a verbatim usage object the deltas repeat its input-side totals, as the API
+        # does, but never the cache_creation split (message_start alone carries it).
+        total_out = int(usage["output_tokens"]) if reply.usage else reply.output_tokens
+        inputs = {k: v for k, v in usage.items() if k in _DELTA_INPUTS} if reply.usage else {}
         for step in range(1, reply.message_deltas + 1):
-            out = reply.output_tokens * step // reply.message_deltas if reply.stream_usage else 0
+            out = total_out * step // reply.message_deltas if reply.stream_usage else 0
             event(
                 "message_delta",
                 {
                     "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                    "usage": {"output_tokens": out},
+                    "usage": {**inputs, "output_tokens": out},
                 },
             )
         event("message_stop", {})
@@ -363,7 +369,12 @@ def _ids(*, anthropic: bool) -> dict[str, str]:
     return {"request-id": rid} if anthropic else {"x-request-id": rid}
 
 
+_DELTA_INPUTS = ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+
+
 def _openai_usage(reply: Reply) -> dict[str, Any]:
+    if reply.usage is not None:
+        return reply.usage
     return {
         "prompt_tokens": reply.input_tokens,
         "completion_tokens": reply.output_tokens,
@@ -377,6 +388,8 @@ def _openai_usage(reply: Reply) -> dict[str, Any]:
 
 
 def _anthropic_usage(reply: Reply) -> dict[str, Any]:
+    if reply.usage is not None:
+        return reply.usage
     return {
         "input_tokens": reply.input_tokens,
         "output_tokens": reply.output_tokens,

@@ -60,9 +60,10 @@ def test_reprice_on_a_cheaper_model(engine: Engine) -> None:
     assert luna is not None
     lc = luna.long_context
     long_mult = (lc.input_multiplier, lc.output_multiplier) if lc else (1.0, 1.0)
+    # All three gpt-6.2-sol calls are over 272,000 prompt tokens, so each is a long request.
     expected = (
-        (1_000_000 + 500_000) * 0.10
-        + 100_000 * 0.50
+        (1_000_000 + 500_000) * 0.10 * long_mult[0]
+        + 100_000 * 0.50 * long_mult[1]
         + 300_000 * 0.10 * long_mult[0]
         + 10_000 * 0.50 * long_mult[1]
         + 10 * 0.10

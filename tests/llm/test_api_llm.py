@@ -125,6 +125,7 @@ def test_price_overrides_add_edit_date_limit_and_delete(client: TestClient) -> N
         "output_per_mtok": 9.0,
         "cached_input_per_mtok": None,
         "cache_write_per_mtok": None,
+        "cache_write_extended_per_mtok": None,
         "source": "override",
     }
     limited = client.put(

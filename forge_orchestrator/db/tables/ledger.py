@@ -51,6 +51,9 @@ token_ledger = Table(
     Column("streamed", Boolean, nullable=False, default=False),
     Column("run_id", String(64), nullable=True),
     Column("node_id", String(200), nullable=True),
+    # Part of cache_write_tokens written with the longer retention (Anthropic 1 h, OpenAI 12 h).
+    Column("cache_write_extended_tokens", Integer, nullable=False, default=0, server_default="0"),
+    Column("price_cache_write_extended_per_mtok", Float, nullable=True),
     Index("ix_token_ledger_timestamp_id", "timestamp", "id"),
     Index("ix_token_ledger_model_used_timestamp", "model_used", "timestamp"),
     Index("ix_token_ledger_provider_timestamp", "provider", "timestamp"),
@@ -85,5 +88,6 @@ price_overrides = Table(
     Column("effective_from", DateTime, nullable=False),
     Column("effective_until", DateTime, nullable=True),
     Column("created_at", DateTime, nullable=False),
+    Column("cache_write_extended_per_mtok", Float, nullable=True),
     Index("ix_price_overrides_model_effective_from", "model", "effective_from"),
 )

@@ -17,17 +17,33 @@ def _timeout(t: Timeouts) -> openai.Timeout:
     return openai.Timeout(t.read_s, connect=t.connect_s)
 
 
+def _count(obj: Any, name: str) -> int:
+    """A count from an SDK model or, for a field the SDK type lacks, from its extra dict."""
+    value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+    return int(value or 0)
+
+
 def usage_from(u: CompletionUsage | None) -> Usage | None:
-    """prompt_tokens already includes cached tokens; the details give the cached subsets."""
+    """prompt_tokens already includes cached tokens; the details give the cached subsets.
+
+    cache_write_tokens is the whole write (30-minute retention unless split). Chat
+    Completions' usage type has no TTL split; the Responses API reports one as
+    ``cache_write_tokens_details.ttl_12h_tokens``, so that object is read here too when a
+    server sends it, and the 12-hour part is billed at the extended-retention rate.
+    """
     if u is None:
         return None
     prompt = u.prompt_tokens_details
     completion = u.completion_tokens_details
+    written = _count(prompt, "cache_write_tokens") if prompt else 0
+    split = getattr(prompt, "cache_write_tokens_details", None) if prompt else None
+    extended = _count(split, "ttl_12h_tokens") if split is not None else 0
     return Usage(
         input_tokens=u.prompt_tokens or 0,
         output_tokens=u.completion_tokens or 0,
         cached_input_tokens=(prompt.cached_tokens or 0) if prompt else 0,
-        cache_write_tokens=(getattr(prompt, "cache_write_tokens", None) or 0) if prompt else 0,
+        cache_write_tokens=written,
+        cache_write_extended_tokens=min(extended, written),
         reasoning_tokens=(completion.reasoning_tokens or 0) if completion else 0,
     )
 

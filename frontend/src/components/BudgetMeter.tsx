@@ -1,9 +1,9 @@
-// Today's remaining budget, green → amber → red, or a link to set one (placed on the Architect).
+// Today's budget on the Architect: the used share (green → amber → red), or a link to set one.
 
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { getBudgetStatus } from "../api/ledger";
-import { meterColour, todaysBudget } from "./budgetMeterState";
+import { meterColour, todaysBudget, usedShare } from "./budgetMeterState";
 import "./BudgetMeter.css";
 
 export default function BudgetMeter() {
@@ -17,19 +17,20 @@ export default function BudgetMeter() {
       </Link>
     );
   }
-  const left = 1 - b.used_fraction;
-  const colour = meterColour(b);
+  const share = usedShare(b);
   return (
-    <Link
-      to="/ledger#budgets"
-      className={`budget-meter ${colour}`}
-      title={`${b.label}: $${b.remaining_usd.toFixed(2)} of $${b.limit_usd.toFixed(2)} left`}
-      aria-label={`Budget: $${b.remaining_usd.toFixed(2)} of $${b.limit_usd.toFixed(2)} left today`}
-    >
-      <span className="budget-meter-track" aria-hidden="true">
-        <span style={{ width: `${Math.max(0, left) * 100}%` }} />
+    <Link to="/ledger#budgets" className={`budget-meter ${meterColour(b)}`} title={`${b.label}: ${share.text}`}>
+      <span
+        className="budget-meter-track"
+        role="progressbar"
+        aria-label={`${b.label} used`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={share.percent}
+      >
+        <span style={{ width: `${share.fraction * 100}%` }} />
       </span>
-      <span className="small">${b.remaining_usd.toFixed(2)} left</span>
+      <span className="small">{share.text}</span>
     </Link>
   );
 }

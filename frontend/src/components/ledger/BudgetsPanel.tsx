@@ -2,13 +2,15 @@
 
 import { useState } from "react";
 import { usd, type BudgetSpec, type BudgetState } from "../../api/ledger";
+import { budgetUsd, parseLimit, usedShare } from "../budgetMeterState";
 import { useBudgetStatus, useSaveBudgets } from "../../hooks/useLedger";
 import { Spinner } from "../Elapsed";
 import { ErrorNote } from "../ErrorNote";
 import { useToast } from "../Toasts";
+import { useUnsavedGuard } from "../../hooks/useUnsavedGuard";
 
 export function BudgetBar({ state }: { state: BudgetState }) {
-  const used = state.spent_usd + state.reserved_usd;
+  const share = usedShare(state);
   return (
     <div className="budget-bar-row">
       <div className="row between">
@@ -23,12 +25,12 @@ export function BudgetBar({ state }: { state: BudgetState }) {
         aria-label={`${state.label} used`}
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={Math.round(state.used_fraction * 100)}
+        aria-valuenow={share.percent}
       >
-        <span style={{ width: `${Math.min(100, state.used_fraction * 100)}%` }} />
+        <span style={{ width: `${share.fraction * 100}%` }} />
       </div>
       <p className="small muted">
-        {usd(used)} of {usd(state.limit_usd, 2)} used ({usd(state.reserved_usd)} in flight) · {usd(state.remaining_usd)} left
+        <span className="budget-used">{share.text}</span> ({budgetUsd(state.reserved_usd)} in flight) · {budgetUsd(state.remaining_usd)} left
         {state.remaining_calls !== null && ` · about ${state.remaining_calls} calls at ${usd(state.average_call_usd)}`}
         {` · ${state.budget.hard ? "hard: calls are refused" : "soft: warns only"} · resets ${new Date(state.resets_at).toLocaleString()}`}
       </p>
@@ -49,19 +51,37 @@ function toDraft(b: BudgetSpec): Draft {
   };
 }
 
+/** Why a draft cannot be saved (in the user's words), or null when every row is valid. */
+function draftProblem(rows: Draft[]): string | null {
+  for (const [i, r] of rows.entries()) {
+    if (parseLimit(r.limit) === null) return `Budget ${i + 1}: the limit must be an amount above $0 (for example 0.033).`;
+    if (r.soft.trim() !== "" && parseLimit(r.soft) === null) return `Budget ${i + 1}: "Warn at" must be an amount above $0, or empty.`;
+  }
+  return null;
+}
+
 function Editor({ initial, onDone }: { initial: BudgetSpec[]; onDone: () => void }) {
   const [rows, setRows] = useState<Draft[]>(initial.map(toDraft));
+  const [saved] = useState(() => JSON.stringify(initial.map(toDraft)));
+  const [problem, setProblem] = useState<string | null>(null);
   const save = useSaveBudgets();
   const toast = useToast();
-  const update = (i: number, patch: Partial<Draft>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const guard = useUnsavedGuard(JSON.stringify(rows) !== saved && !save.isSuccess, "Your budget changes are not saved.");
+  const update = (i: number, patch: Partial<Draft>) => {
+    setProblem(null);
+    setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  };
   const submit = () => {
+    const invalid = draftProblem(rows);
+    setProblem(invalid);
+    if (invalid) return;
     const specs: BudgetSpec[] = rows.map((r) => ({
       scope: r.scope,
       target: r.scope === "global" ? null : r.target?.trim() || null,
       period: r.period,
       hard: r.hard,
-      limit_usd: Number(r.limit),
-      soft_limit_usd: r.soft.trim() === "" ? null : Number(r.soft),
+      limit_usd: parseLimit(r.limit) ?? 0,
+      soft_limit_usd: r.soft.trim() === "" ? null : parseLimit(r.soft),
     }));
     save.mutate(specs, {
       onSuccess: () => {
@@ -104,11 +124,11 @@ function Editor({ initial, onDone }: { initial: BudgetSpec[]; onDone: () => void
           </label>
           <label className="field">
             <span>Limit USD</span>
-            <input type="number" min="0.01" step="0.01" value={r.limit} onChange={(e) => update(i, { limit: e.target.value })} required aria-label="Limit USD" />
+            <input type="text" inputMode="decimal" autoComplete="off" value={r.limit} onChange={(e) => update(i, { limit: e.target.value })} required aria-label="Limit USD" />
           </label>
           <label className="field">
             <span>Warn at USD</span>
-            <input type="number" min="0.01" step="0.01" value={r.soft} onChange={(e) => update(i, { soft: e.target.value })} aria-label="Warn at USD" />
+            <input type="text" inputMode="decimal" autoComplete="off" value={r.soft} onChange={(e) => update(i, { soft: e.target.value })} aria-label="Warn at USD" />
           </label>
           <label className="checkbox">
             <input type="checkbox" checked={r.hard} onChange={(e) => update(i, { hard: e.target.checked })} /> Block calls over the limit
@@ -132,7 +152,13 @@ function Editor({ initial, onDone }: { initial: BudgetSpec[]; onDone: () => void
           Cancel
         </button>
       </div>
+      {problem && (
+        <p className="error-note" role="alert">
+          {problem}
+        </p>
+      )}
       <ErrorNote error={save.error} />
+      {guard}
     </form>
   );
 }
