@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import {
   generateStream,
+  getDefaultModel,
   getModelCatalog,
   reviseStream,
   type ArchitectCard,
@@ -16,6 +17,15 @@ import {
 export function useModelCatalog() {
   // Silent: the page explains a missing list itself instead of a toast.
   return useQuery({ queryKey: ["llm-models"], queryFn: getModelCatalog, staleTime: 30_000, meta: { silent: true } });
+}
+
+/** The model "Default" stands for with this provider picked ("" = the default provider). */
+export function useDefaultModel(provider: string) {
+  return useQuery({
+    queryKey: ["architect", "default-model", provider],
+    queryFn: () => getDefaultModel(provider),
+    meta: { silent: true },
+  });
 }
 
 export type Phase = "idle" | "streaming" | "done" | "error" | "cancelled";

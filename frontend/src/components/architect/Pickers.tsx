@@ -1,7 +1,14 @@
 // Provider, model, shell and OS pickers for a generation; choices persist in this browser.
 
 import { useEffect, useState } from "react";
-import { SHELLS, usableProviders, type ModelCatalog, type ModelInfo, type Shell } from "../../api/architect";
+import {
+  SHELLS,
+  usableProviders,
+  type DefaultModel,
+  type ModelCatalog,
+  type ModelInfo,
+  type Shell,
+} from "../../api/architect";
 
 export interface Choice {
   provider: string;
@@ -35,14 +42,22 @@ function price(m: ModelInfo): string {
   return ` · $${m.price.input_per_mtok}/$${m.price.output_per_mtok} per 1M`;
 }
 
+function defaultLabel(d: DefaultModel | undefined, providerDefault: string | null | undefined): string {
+  const model = d?.model ?? providerDefault;
+  if (!model) return "Default";
+  return d?.source === "role" ? `Default (${model} · architect role)` : `Default (${model})`;
+}
+
 interface Props {
   catalog: ModelCatalog | undefined;
+  /** What "Default" resolves to for the chosen provider (the role's model or the provider's). */
+  defaultModel?: DefaultModel;
   choice: Choice;
   onChange: (c: Choice) => void;
   disabled?: boolean;
 }
 
-export function Pickers({ catalog, choice, onChange, disabled }: Props) {
+export function Pickers({ catalog, defaultModel, choice, onChange, disabled }: Props) {
   const providers = catalog?.providers ?? [];
   const usable = usableProviders(catalog);
   const selected = providers.find((p) => p.name === choice.provider);
@@ -79,9 +94,7 @@ export function Pickers({ catalog, choice, onChange, disabled }: Props) {
           disabled={disabled || !choice.provider}
           onChange={(e) => onChange({ ...choice, model: e.target.value })}
         >
-          <option value="">
-            {selected?.default_model ? `Default (${selected.default_model})` : "Default"}
-          </option>
+          <option value="">{defaultLabel(defaultModel, selected?.default_model)}</option>
           {providerModels.map((m) => (
             <option key={m.model} value={m.model}>
               {m.model}
