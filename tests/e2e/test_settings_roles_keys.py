@@ -55,12 +55,12 @@ def test_leaving_an_unsaved_role_asks_first(page: Page, server: ServerProcess) -
     open_roles(page, server)
     roles = page.get_by_role("region", name="Agent roles")
     roles.get_by_label("System prompt").fill("Half-written prompt")
-    page.get_by_role("link", name="Commands").click()
+    page.get_by_role("link", name="Commands", exact=True).click()
     dialog = page.get_by_role("dialog", name="Leave without saving?")
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Stay").click()
     expect(roles.get_by_label("System prompt")).to_have_value("Half-written prompt")
-    page.get_by_role("link", name="Commands").click()
+    page.get_by_role("link", name="Commands", exact=True).click()
     page.get_by_role("dialog", name="Leave without saving?").get_by_role(
         "button", name="Leave"
     ).click()
@@ -78,3 +78,21 @@ def test_a_key_from_the_environment_is_named_and_testable(
     card.get_by_role("button", name="Test").click()
     expect(card.get_by_text(f"Works: {len(fake_llm.models)} models available")).to_be_visible()
     assert FAKE_OPENAI_KEY not in page.content()
+
+
+def test_a_success_replaces_the_earlier_error_toast(page: Page, server: ServerProcess) -> None:
+    with server.client() as api:
+        body = {"name": "doc-writer", "system_prompt": "You write docs."}
+        assert api.post("/api/roles", json=body).status_code == 201
+    open_roles(page, server)
+    roles = page.get_by_role("region", name="Agent roles")
+    roles.get_by_label("Name").fill("doc writer")
+    roles.get_by_label("System prompt").fill("You write clear documentation.")
+    roles.get_by_role("button", name="Create role").click()
+    expect(page.locator(".toast-error")).to_contain_text("already exists")
+    roles.get_by_label("Name").fill("api writer")
+    roles.get_by_role("button", name="Create role").click()
+    expect(page.locator(".toast-success")).to_contain_text("Created role api-writer.")
+    # Checked once, at the moment the success shows: the stale error is already gone (it would
+    # otherwise stay for its full 8 seconds).
+    assert page.locator(".toast-error").count() == 0

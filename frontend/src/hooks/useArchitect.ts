@@ -28,6 +28,30 @@ export function useDefaultModel(provider: string) {
   });
 }
 
+const DRAFT_KEY = "forge.architect.draft";
+
+/** The prompt being written, kept for this tab (sessionStorage) so switching screens keeps it.
+ *  A prompt handed over in the URL (?prompt=…) replaces it. */
+export function usePromptDraft(prefill: string | null): [string, (text: string) => void] {
+  const [text, setText] = useState<string>(() => {
+    if (prefill !== null) return prefill;
+    try {
+      return window.sessionStorage.getItem(DRAFT_KEY) ?? "";
+    } catch {
+      return "";
+    }
+  });
+  useEffect(() => {
+    try {
+      if (text) window.sessionStorage.setItem(DRAFT_KEY, text);
+      else window.sessionStorage.removeItem(DRAFT_KEY);
+    } catch {
+      // Storage refused (private mode, quota): the draft lives only while the screen is open.
+    }
+  }, [text]);
+  return [text, setText];
+}
+
 export type Phase = "idle" | "streaming" | "done" | "error" | "cancelled";
 
 export interface ArchitectState {

@@ -15,7 +15,8 @@ import BudgetMeter from "../components/BudgetMeter";
 import { RunDialog } from "../components/commands";
 import { ErrorNote, errorMessage } from "../components/ErrorNote";
 import { useToast } from "../components/Toasts";
-import { useArchitect, useDefaultModel, useModelCatalog } from "../hooks/useArchitect";
+import { useArchitect, useDefaultModel, useModelCatalog, usePromptDraft } from "../hooks/useArchitect";
+import { useUnsavedGuard } from "../hooks/useUnsavedGuard";
 
 const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -33,7 +34,7 @@ function answerExcerpt(err: unknown): string | null {
 export default function ArchitectPage() {
   const [params] = useSearchParams();
   const prefill = params.get("prompt");
-  const [prompt, setPrompt] = useState(prefill ?? "");
+  const [prompt, setPrompt] = usePromptDraft(prefill);
   const [choice, setChoice] = useStoredChoice();
   const catalog = useModelCatalog();
   const defaultModel = useDefaultModel(choice.provider);
@@ -60,6 +61,8 @@ export default function ArchitectPage() {
   const usable = usableProviders(catalog.data);
   const noProvider = catalog.isSuccess && usable.length === 0;
   const streaming = state.phase === "streaming";
+  // The draft survives leaving the screen, so only an answer still being written is at stake.
+  const guard = useUnsavedGuard(streaming, "The Architect is still writing its answer; leaving stops it.");
   // The count follows the provider and model the request will use.
   const countInfo = usable.find((p) => p.name === (choice.provider || defaultModel.data?.provider)) ?? usable[0];
   const countProvider = countInfo?.name ?? "";
@@ -169,6 +172,7 @@ export default function ArchitectPage() {
         />
       )}
       <RunDialog open={runCard !== null} card={runCard} onClose={() => setRunCard(null)} />
+      {guard}
     </div>
   );
 }
