@@ -81,6 +81,7 @@ def test_applied_role_suggestion_is_what_the_architect_uses(
     model_picker = page.get_by_label("Model")
     expect(model_picker).to_have_value("")
     expect(model_picker).to_contain_text("Default (gpt-6.1-terra · architect role)")
+    expect(page.get_by_test_id("role-default-note")).to_contain_text("gpt-6.1-terra")
     fake_llm.script(Reply(text=ANSWER))
     page.get_by_label("What do you want to do?").fill("list the files here")
     page.get_by_role("button", name="Generate").click()
