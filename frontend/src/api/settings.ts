@@ -146,6 +146,8 @@ export const ROLE_NAME_RULE = "Use lowercase letters, digits, - or _, starting w
 /** What a typed role name is stored as: "Doc Writer" → "doc-writer" (as GitHub does for repos). */
 export function slugRoleName(typed: string): string {
   return typed
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "") // "é" → "e": accents dropped, not the letter
     .trim()
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, "-")
