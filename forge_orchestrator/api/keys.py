@@ -28,6 +28,11 @@ class KeyOut(BaseModel):
     masked: str | None = Field(description="The last 4 characters behind dots; never the value.")
     updated_at: str | None
     problem: str | None = Field(None, description="Why a stored value cannot be read, if so.")
+    env_var: str | None = Field(
+        None,
+        description="The environment variable that supplies this key when none is stored "
+        "(e.g. OPENAI_API_KEY), if it is set; its name only, never the value.",
+    )
 
 
 class KeyIn(BaseModel):
@@ -63,6 +68,7 @@ def _out(row: KeyRow) -> KeyOut:
         masked=row.masked,
         updated_at=iso(updated),
         problem=row.problem,
+        env_var=row.env_var,
     )
 
 

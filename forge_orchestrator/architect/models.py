@@ -20,7 +20,12 @@ class GenerateRequest(BaseModel):
 
     prompt: str = Field(min_length=1, max_length=20_000, description="What the command should do.")
     provider: str | None = Field(None, max_length=100, description="Default: the configured one.")
-    model: str | None = Field(None, max_length=200, description="Default: the provider's default.")
+    model: str | None = Field(
+        None,
+        max_length=200,
+        description="Default: the architect role's default model when it fits the provider, "
+        "else the provider's default.",
+    )
     shell: Shell = "bash"
     os: str | None = Field(None, max_length=100, description="Default: the server's OS.")
     cwd: str | None = Field(None, max_length=4096, description="Working directory, for context.")
@@ -34,7 +39,12 @@ class ReviseRequest(BaseModel):
     card_id: int
     feedback: str = Field(min_length=1, max_length=20_000)
     provider: str | None = Field(None, max_length=100, description="Default: the card's provider.")
-    model: str | None = Field(None, max_length=200, description="Default: the card's model.")
+    model: str | None = Field(
+        None,
+        max_length=200,
+        description="Default: the card's model if it was picked by hand, else the architect "
+        "role's default model, else the card's model.",
+    )
     replace: bool = Field(
         False,
         description="False: the revision is a new card and the original stays. "

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import ProviderError
 from . import lenient_json
+from .chatter import looks_chatty, strip_chatter
 from .prose import explanation_from_value, fenced_blocks, from_prose, strip_prompt_marks
 
 AnswerFormat = Literal["json", "json_fence", "json_embedded", "json_fields", "shell_fence", "prose"]
@@ -74,11 +75,13 @@ def _bounded(found: dict[str, Any]) -> dict[str, Any] | None:
     command = found["command"].replace("\x00", "").strip()
     if not command or len(command) > COMMAND_MAX:
         return None
+    description = clean(found["description"], DESCRIPTION_MAX)
     return {
         **found,
         "name": clean(found["name"], NAME_MAX),
         "command": command,
-        "description": clean(found["description"], DESCRIPTION_MAX),
+        # "Sure! Here is the command:" is not a description of it.
+        "description": strip_chatter(description) if looks_chatty(description) else description,
         "explanation": [
             {"part": clean(p["part"], 2000), "meaning": clean(p["meaning"], 4000)}
             for p in found["explanation"][:100]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .chatter import strip_chatter
+
 _FENCE = re.compile(r"(?:```|~~~)[ \t]*([\w+.-]*)[^\n]*\n(.*?)(?:\n[ \t]*(?:```|~~~)|\Z)", re.S)
 SHELL_LANGS = {
     "",
@@ -138,6 +140,10 @@ def from_prose(text: str) -> dict[str, Any] | None:
             if rest and section == "assumptions":
                 assumptions.append(_clean(rest))
             continue
+        if line.startswith("#") and not section:
+            # A Markdown heading above the command is its title.
+            fields.setdefault("name", _clean(line))
+            continue
         label = _LABEL.match(line)
         if label and not _BULLET.match(line):
             key = label.group(1).lower().replace("title", "name")
@@ -181,6 +187,6 @@ def _inline_command(prose: str) -> str:
 
 
 def _first_sentences(lines: list[str]) -> str:
-    text = " ".join(ln for ln in lines if ln)
+    text = strip_chatter(" ".join(ln for ln in lines if ln))
     sentences = re.split(r"(?<=[.!?])\s+", text)
     return " ".join(sentences[:2])[:400].strip()

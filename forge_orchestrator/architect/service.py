@@ -17,13 +17,15 @@ from ..commands.models import Shell as RunnableShell
 from ..db.loop_db import LoopDB
 from ..errors import ProviderError
 from ..keyring.redact import redact
-from ..llm.roles import find_role
+from ..llm.provider_settings import ProvidersConfig
+from ..llm.roles import Role, find_role
+from ..llm.targets import role_model_for
 from ..llm.types import CallContext, ChatMessage, LLMRequest, LLMResult, StreamDone, TextDelta
-from . import prompts
+from . import chatter, defaults, prompts
 from .models import GenerateRequest, Generation, GenerationUsage, ReviseRequest, Revision
 from .parse import ParsedAnswer, UnparseableAnswer, parse_answer
 
-AGENT_ROLE = "architect"
+AGENT_ROLE = defaults.AGENT_ROLE
 MAX_TOKENS = 1200
 EXCERPT_CHARS = 600
 INLINE_COMMAND_CHARS = 300
@@ -49,6 +51,8 @@ class Call:
     cwd: str | None
     revision: Revision | None = None
     history: tuple[str, ...] = ()
+    # The model was chosen by hand (not "Default"): a revision keeps it.
+    picked: bool = False
 
 
 def server_os() -> str:
@@ -56,48 +60,73 @@ def server_os() -> str:
     return _OS_NAMES.get(system, system or "Linux")
 
 
-async def _system(db: LoopDB, shell: str, os_name: str) -> str:
+def _system(role: Role | None, shell: str, os_name: str) -> str:
     # The persona is the architect role's system prompt (editable in Settings → Roles).
-    role = await find_role(db, AGENT_ROLE)
     return prompts.system_prompt(role.system_prompt if role else None, shell, os_name)
 
 
-async def prepare_generate(db: LoopDB, req: GenerateRequest) -> Call:
+def _role_model(role: Role | None, cfg: ProvidersConfig, provider: str | None) -> str | None:
+    return role_model_for(cfg, provider, role.default_model if role else None)
+
+
+async def prepare_generate(db: LoopDB, req: GenerateRequest, cfg: ProvidersConfig) -> Call:
     os_name = (req.os or "").strip() or server_os()
     text = prompts.user_message(req.prompt, shell=req.shell, os_name=os_name, cwd=req.cwd)
+    role = await find_role(db, AGENT_ROLE)
+    provider = req.provider or None
     llm_req = LLMRequest(
-        provider=req.provider or None,
-        model=req.model or None,
-        system=await _system(db, req.shell, os_name),
+        provider=provider,
+        # "Default" is the architect role's model (Settings → Roles, or an applied suggestion).
+        model=req.model or _role_model(role, cfg, provider),
+        system=_system(role, req.shell, os_name),
         messages=[ChatMessage(role="user", content=text)],
         max_tokens=MAX_TOKENS,
         json_mode=True,
     )
-    return Call(llm_req, req.prompt.strip(), req.shell, os_name, req.cwd)
+    return Call(llm_req, req.prompt.strip(), req.shell, os_name, req.cwd, picked=bool(req.model))
 
 
 def _meta(card: Card) -> dict[str, Any]:
     return card.explanation if isinstance(card.explanation, dict) else {}
 
 
-async def prepare_revise(db: LoopDB, req: ReviseRequest) -> Call:
+def _revise_target(
+    req: ReviseRequest, card: Card, role: Role | None, cfg: ProvidersConfig
+) -> tuple[str | None, str | None]:
+    """A model named now wins; then one picked by hand for the card; then the role's default;
+    then what made the card."""
+    if req.provider or req.model:
+        provider = req.provider or None
+        return provider, req.model or _role_model(role, cfg, provider)
+    if not _meta(card).get("model_picked"):
+        role_model = _role_model(role, cfg, None)
+        if role_model:
+            return None, role_model
+    return card.provider, card.model
+
+
+async def prepare_revise(db: LoopDB, req: ReviseRequest, cfg: ProvidersConfig) -> Call:
     card = await run_in_threadpool(cards.get_card, db.engine, req.card_id)
     meta = _meta(card)
     shell = meta.get("shell") if meta.get("shell") in prompts.SHELLS else card.shell
     shell = shell if shell in prompts.SHELLS else "bash"
     os_name = str(meta.get("os") or server_os())
     original = card.prompt or card.description or card.name
+    # An explanation written for a command the user has since edited would mislead the model.
+    current = meta.get("explained_command", card.command) == card.command
     previous = prompts.previous_answer(
         name=card.name,
         command=card.command,
         description=card.description,
-        explanation=list(meta.get("parts") or []),
-        assumptions=list(meta.get("assumptions") or []),
+        explanation=list(meta.get("parts") or []) if current else [],
+        assumptions=list(meta.get("assumptions") or []) if current else [],
     )
+    role = await find_role(db, AGENT_ROLE)
+    provider, model = _revise_target(req, card, role, cfg)
     llm_req = LLMRequest(
-        provider=req.provider or card.provider,
-        model=req.model or card.model,
-        system=await _system(db, shell, os_name),
+        provider=provider,
+        model=model,
+        system=_system(role, shell, os_name),
         messages=[
             ChatMessage(
                 role="user",
@@ -113,7 +142,8 @@ async def prepare_revise(db: LoopDB, req: ReviseRequest) -> Call:
         previous_card_id=card.id, previous_deleted=req.replace, feedback=req.feedback.strip()
     )
     history = (*[str(f) for f in meta.get("feedback") or []], req.feedback.strip())
-    return Call(llm_req, original, shell, os_name, card.cwd, revision, history)
+    picked = bool(req.model) or bool(meta.get("model_picked") and not req.provider)
+    return Call(llm_req, original, shell, os_name, card.cwd, revision, history, picked)
 
 
 def _parse(result: LLMResult) -> ParsedAnswer:
@@ -130,25 +160,21 @@ def _parse(result: LLMResult) -> ParsedAnswer:
         raise
 
 
-def _card_name(answer: ParsedAnswer, prompt: str) -> str:
-    if answer.name:
-        return answer.name
-    words = " ".join(prompt.split())
-    return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + "…"
-
-
 def _card_data(call: Call, answer: ParsedAnswer, result: LLMResult) -> CardCreate:
     runnable = call.shell in get_args(RunnableShell)
     explanation: dict[str, Any] = {
         "parts": [p.model_dump() for p in answer.explanation],
         "assumptions": answer.assumptions,
+        "explained_command": answer.command,
         "shell": call.shell,
         "os": call.os_name,
     }
     if call.history:
         explanation["feedback"] = list(call.history)
+    if call.picked:
+        explanation["model_picked"] = True
     return CardCreate(
-        name=_card_name(answer, call.prompt),
+        name=chatter.card_name(answer.name, answer.description, call.prompt),
         command=answer.command,
         description=answer.description,
         # A command written for a shell the runner does not offer keeps its target as a tag.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import inspect
+import os
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import NotConfigured, ValidationFailed
+from ..llm.targets import ENV_KEYS
 from .models import SecretInfo, StorageKind, validate_name
 from .store import SecretStore
 
@@ -24,6 +26,14 @@ class KeyRow:
     masked: str | None
     updated_at: Any
     problem: str | None
+    # The environment variable that supplies this key when none is stored (its name only).
+    env_var: str | None = None
+
+
+def env_var(name: str, key_providers: dict[str, str]) -> str | None:
+    """The variable (e.g. OPENAI_API_KEY) set in the server's environment for this key, if any."""
+    var = ENV_KEYS.get(key_providers.get(name) or "") if name in WELL_KNOWN else None
+    return var if var and os.environ.get(var) else None
 
 
 def key_rows(store: SecretStore, key_providers: dict[str, str]) -> list[KeyRow]:
@@ -42,6 +52,7 @@ def key_rows(store: SecretStore, key_providers: dict[str, str]) -> list[KeyRow]:
                 masked=info.masked if info else None,
                 updated_at=info.updated_at if info else None,
                 problem=info.problem if info else None,
+                env_var=env_var(name, key_providers),
             )
         )
     return rows
@@ -54,7 +65,8 @@ def key_row(store: SecretStore, key_providers: dict[str, str], name: str) -> Key
 async def test_key(
     store: SecretStore, gateway: Any, key_providers: dict[str, str], name: str
 ) -> tuple[str, int]:
-    """List the provider's models with the stored key; returns (provider, model count).
+    """List the provider's models with the stored key (else the environment's); returns
+    (provider, model count).
 
     Provider failures propagate as ProviderError/ProviderTimeout with the provider's message."""
     validate_name(name)
@@ -64,7 +76,11 @@ async def test_key(
             f"'{name}' is not a provider key, so there is nothing to test it against. "
             "Provider keys are openai, anthropic and the configured local servers."
         )
+    # As a call would: a stored key wins, else the environment's.
     value = await run_in_threadpool(store.get, name)
+    var = env_var(name, key_providers)
+    if value is None and var is not None:
+        value = os.environ[var]
     if value is None:
         raise NotConfigured(
             f"No key named '{name}' is stored. Set it in Settings or run "

@@ -75,6 +75,9 @@ def list_suggestions(
         if act is not None:
             s.status = "applied" if act.action == "apply" else "dismissed"
             s.action_id = act.id
+            if act.action == "apply" and act.change:
+                # What was changed, from → to, as it stood when applied (not re-read after).
+                s.change = dict(act.change)
         if s.status != "dismissed" or include_dismissed:
             out.append(s)
     since = when - timedelta(days=WINDOW_DAYS)
@@ -114,13 +117,14 @@ def _record(engine: Engine, s: Suggestion, action: str, undo: dict[str, Any] | N
 
 def apply(engine: Engine, book: PriceBook, sid: str) -> Action:
     s = _find(engine, book, sid)
-    if not s.applicable:
-        raise ValidationFailed(
-            f"This suggestion is advice only ({s.change.get('text', 'no automatic change')}).",
-            details={"suggestion_id": sid},
-        )
     if sid in _latest_actions(engine):
         raise Conflict(f"Suggestion {sid} was already applied or dismissed; undo that first.")
+    if not s.applicable:
+        raise ValidationFailed(
+            "This suggestion cannot be applied: "
+            f"{s.change.get('note') or s.change.get('text') or 'no automatic change'}",
+            details={"suggestion_id": sid},
+        )
     undo = targets.apply_change(engine, s)
     return get_action(engine, _record(engine, s, "apply", undo))
 

@@ -51,7 +51,12 @@ def annotate(engine: Engine, s: Suggestion) -> None:
         elif op == "set_role_model":
             from . import roles_bridge
 
-            s.change["from"] = roles_bridge.current_model(engine, s.target["role"])
+            # A role without its own model ran on the provider's default: the ledger's model.
+            current = roles_bridge.current_model(engine, s.target["role"])
+            s.change["from"] = current or s.change.get("from")
+            if current == s.change["default_model"]:
+                s.applicable = False
+                s.change["note"] = "The role already uses this model."
         elif op == "update_card":
             from ..commands.cards import get_card
 

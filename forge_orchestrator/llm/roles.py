@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import URL, Connection, Engine, delete, insert, select, update
 
 from ..db.engine import write_tx
@@ -15,6 +16,7 @@ from ..errors import Conflict, NotFound
 from ..memory import Remembered
 
 ROLE_NAME = r"^[a-z][a-z0-9_-]{0,99}$"
+ROLE_NAME_RULE = "Use lowercase letters, digits, - or _, starting with a letter (e.g. doc-writer)."
 
 BUILTINS: dict[str, tuple[str, str]] = {
     "architect": (
@@ -66,7 +68,15 @@ class RoleInput(BaseModel):
 
 
 class RoleCreate(RoleInput):
-    name: str = Field(pattern=ROLE_NAME)
+    name: str = Field(json_schema_extra={"pattern": ROLE_NAME}, description=ROLE_NAME_RULE)
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        # The rule in words, not the regular expression pydantic would quote.
+        if not re.fullmatch(ROLE_NAME, value):
+            raise ValueError(ROLE_NAME_RULE)
+        return value
 
 
 class Role(BaseModel):

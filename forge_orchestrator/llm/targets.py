@@ -115,6 +115,21 @@ def infer_provider(model: str, cfg: ProvidersConfig) -> str | None:
     return None
 
 
+def role_model_for(
+    cfg: ProvidersConfig, provider: str | None, role_model: str | None
+) -> str | None:
+    """The role's default model when it fits a request naming ``provider`` (or none), else None.
+
+    A role's model is the choice for "Default"; a provider picked by hand that does not serve it
+    keeps that provider's own default instead of failing on a foreign model.
+    """
+    if not role_model:
+        return None
+    if provider is None or infer_provider(role_model, cfg) == provider:
+        return role_model
+    return None
+
+
 def choose(
     cfg: ProvidersConfig, provider: str | None, model: str | None, secrets: KeyStore | None
 ) -> tuple[str, str]:
@@ -213,5 +228,6 @@ __all__ = [
     "find_key",
     "how_to_add_key",
     "resolve",
+    "role_model_for",
     "target_with_key",
 ]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from forge_orchestrator.architect.chatter import card_name
 from forge_orchestrator.architect.parse import UnparseableAnswer, parse_answer
 
 DU = "du -sh * | sort -h"
@@ -68,7 +69,8 @@ CASES: list[tuple[str, str, dict[str, object]]] = [
     (
         "sh_fence_with_comment_line",
         "Try this:\n```sh\n# biggest first\ndu -sh * | sort -h\n```",
-        {"format": "shell_fence", "description": "Try this:"},
+        # "Try this:" only leads into the block; it says nothing about the command.
+        {"format": "shell_fence", "description": ""},
     ),
     (
         "console_transcript_drops_output",
@@ -139,3 +141,58 @@ def test_answers_are_bounded_so_a_card_can_always_be_stored() -> None:
     answer = parse_answer(json.dumps(body))
     assert answer.command == "ls -la"
     assert len(answer.name) == 120 and len(answer.description) == 20_000
+
+
+FIND = "find . -name '*.log' -mtime +7 -delete"
+# Answers as chat models write them when they ignore the JSON contract.
+CHATTY: list[tuple[str, str, str, str]] = [
+    (
+        "sure_fence_then_prose",
+        "Sure! Here is the command:\n\n```bash\n" + FIND + "\n```\n\n"
+        "This deletes log files older than seven days below the current directory.\n\n"
+        "Let me know if you need anything else!",
+        "This deletes log files older than seven days below the current directory.",
+        "Deletes log files older than seven days below the current…",
+    ),
+    (
+        "certainly_with_bullets",
+        "Certainly! You can use the following command:\n```sh\n" + FIND + "\n```\n"
+        "- `find .` searches from here\n- `-mtime +7` only files older than a week\n"
+        "- `-delete` removes what matched\n\nHope this helps!",
+        "",
+        "Delete log files older than a week",
+    ),
+    (
+        "heading_names_it",
+        "### Remove old logs\n\nOf course. Here's a one-liner that does it:\n\n```\n"
+        + FIND
+        + "\n```\nIt removes every .log file not touched for 7 days.",
+        "It removes every .log file not touched for 7 days.",
+        "Remove old logs",
+    ),
+    (
+        "json_with_chatty_description",
+        '{"command": "' + FIND + '", "description": "Sure! Here is a command that removes old'
+        ' log files. It only touches .log files."}',
+        "Removes old log files. It only touches .log files.",
+        "Removes old log files",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "description", "name"), CHATTY, ids=[c[0] for c in CHATTY]
+)
+def test_chatter_is_not_the_description_and_the_name_is_short(
+    label: str, text: str, description: str, name: str
+) -> None:
+    answer = parse_answer(text)
+    assert answer.command == FIND
+    assert answer.description == description, label
+    prompt = "can you please give me a command to delete log files older than a week?"
+    assert card_name(answer.name, answer.description, prompt) == name, label
+
+
+def test_bullets_after_the_fence_explain_the_parts() -> None:
+    answer = parse_answer(CHATTY[1][1])
+    assert [p.part for p in answer.explanation] == ["find .", "-mtime +7", "-delete"]

@@ -60,6 +60,7 @@ def test_well_known_names_are_listed_even_when_unset(client: TestClient) -> None
             "masked": None,
             "updated_at": None,
             "problem": None,
+            "env_var": None,
         }
 
 

@@ -92,7 +92,8 @@ def test_cheaper_model_for_a_role_apply_and_undo(engine: Engine) -> None:
     s = one(engine, "cheaper_model")
     assert kinds(engine) == ["cheaper_model"]
     assert s.target == {"type": "agent_role", "role": "reviewer"}
-    assert s.change["default_model"] == "gpt-6.1-terra" and s.change["from"] is None
+    # The role has no model of its own: "from" is what its calls ran on.
+    assert s.change["default_model"] == "gpt-6.1-terra" and s.change["from"] == "gpt-6.2-sol"
     # gpt-6.1-terra: $1/M in, $5/M out → 10 x (2000 + 250) / 1e6 = $0.0225 instead of $0.045.
     assert s.figures["cost_usd"] == pytest.approx(0.045)
     assert s.figures["cost_on_cheaper_usd"] == pytest.approx(0.0225)
@@ -105,6 +106,10 @@ def test_cheaper_model_for_a_role_apply_and_undo(engine: Engine) -> None:
     assert role is not None and role.default_model == "gpt-6.1-terra"
     again = one(engine, "cheaper_model")
     assert again.status == "applied" and again.action_id == action.id
+    # The applied card still says what changed, not the role as it is now (terra → terra).
+    assert (
+        again.change["from"] == "gpt-6.2-sol" and again.change["default_model"] == "gpt-6.1-terra"
+    )
     with pytest.raises(Conflict):
         optimizer.apply(engine, BOOK, s.id)
     optimizer.undo(engine, action.id)

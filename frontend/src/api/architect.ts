@@ -162,6 +162,19 @@ export function getModelCatalog(): Promise<ModelCatalog> {
   return api<ModelCatalog>("/llm/models");
 }
 
+/** What "Default" resolves to: the architect role's model when it fits, else the provider's. */
+export interface DefaultModel {
+  provider: string | null;
+  model: string | null;
+  source: "role" | "provider" | "none";
+  role_model: string | null;
+}
+
+export function getDefaultModel(provider: string): Promise<DefaultModel> {
+  const query = provider ? `?provider=${encodeURIComponent(provider)}` : "";
+  return api<DefaultModel>(`/architect/default-model${query}`);
+}
+
 /** Providers a generation can use right now. */
 export function usableProviders(catalog: ModelCatalog | undefined): ProviderInfo[] {
   return (catalog?.providers ?? []).filter((p) => p.enabled && p.configured);

@@ -14,6 +14,8 @@ export interface KeyStatus {
   updated_at: string | null;
   /** Why a stored value cannot be read (wrong master key, modified bytes), if so. */
   problem: string | null;
+  /** The environment variable supplying this key when none is stored (its name, never the value). */
+  env_var?: string | null;
 }
 
 export interface KeyTestResult {
@@ -139,6 +141,20 @@ export interface RoleInput {
 }
 
 export const ROLE_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,99}$/;
+export const ROLE_NAME_RULE = "Use lowercase letters, digits, - or _, starting with a letter.";
+
+/** What a typed role name is stored as: "Doc Writer" → "doc-writer" (as GitHub does for repos). */
+export function slugRoleName(typed: string): string {
+  return typed
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "") // "é" → "e": accents dropped, not the letter
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 100);
+}
 
 export const listRoles = () => api<Role[]>("/roles");
 export const createRole = (role: RoleInput & { name: string }) =>

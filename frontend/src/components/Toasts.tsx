@@ -23,7 +23,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const show = useCallback(
     (kind: ToastKind, message: string) => {
       const id = nextId++;
-      setToasts((all) => [...all.slice(-4), { id, kind, message }]);
+      setToasts((all) => {
+        // A success means the user got past whatever failed before: an earlier red toast beside
+        // it would read as a current problem (the inline error notes keep the detail). The same
+        // message twice (one failure reported by two layers) shows once.
+        const kept = all.filter((t) => !(kind === "success" && t.kind === "error") && !(t.kind === kind && t.message === message));
+        return [...kept.slice(-4), { id, kind, message }];
+      });
       window.setTimeout(() => dismiss(id), kind === "error" ? 8000 : 4000);
     },
     [dismiss],

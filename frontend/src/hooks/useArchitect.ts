@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import {
   generateStream,
+  getDefaultModel,
   getModelCatalog,
   reviseStream,
   type ArchitectCard,
@@ -16,6 +17,39 @@ import {
 export function useModelCatalog() {
   // Silent: the page explains a missing list itself instead of a toast.
   return useQuery({ queryKey: ["llm-models"], queryFn: getModelCatalog, staleTime: 30_000, meta: { silent: true } });
+}
+
+/** The model "Default" stands for with this provider picked ("" = the default provider). */
+export function useDefaultModel(provider: string) {
+  return useQuery({
+    queryKey: ["architect", "default-model", provider],
+    queryFn: () => getDefaultModel(provider),
+    meta: { silent: true },
+  });
+}
+
+const DRAFT_KEY = "forge.architect.draft";
+
+/** The prompt being written, kept for this tab (sessionStorage) so switching screens keeps it.
+ *  A prompt handed over in the URL (?prompt=…) replaces it. */
+export function usePromptDraft(prefill: string | null): [string, (text: string) => void] {
+  const [text, setText] = useState<string>(() => {
+    if (prefill !== null) return prefill;
+    try {
+      return window.sessionStorage.getItem(DRAFT_KEY) ?? "";
+    } catch {
+      return "";
+    }
+  });
+  useEffect(() => {
+    try {
+      if (text) window.sessionStorage.setItem(DRAFT_KEY, text);
+      else window.sessionStorage.removeItem(DRAFT_KEY);
+    } catch {
+      // Storage refused (private mode, quota): the draft lives only while the screen is open.
+    }
+  }, [text]);
+  return [text, setText];
 }
 
 export type Phase = "idle" | "streaming" | "done" | "error" | "cancelled";

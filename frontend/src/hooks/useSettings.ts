@@ -82,7 +82,14 @@ export function useRoles() {
 
 function useRolesMutation<A, R>(fn: (arg: A) => Promise<R>) {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => void qc.invalidateQueries({ queryKey: providerKeys.roles }) });
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: providerKeys.roles });
+      // A role's default model is what the Architect's "Default" stands for.
+      void qc.invalidateQueries({ queryKey: ["architect"] });
+    },
+  });
 }
 
 export const useCreateRole = () => useRolesMutation(settings.createRole);

@@ -15,7 +15,8 @@ import BudgetMeter from "../components/BudgetMeter";
 import { RunDialog } from "../components/commands";
 import { ErrorNote, errorMessage } from "../components/ErrorNote";
 import { useToast } from "../components/Toasts";
-import { useArchitect, useModelCatalog } from "../hooks/useArchitect";
+import { useArchitect, useDefaultModel, useModelCatalog, usePromptDraft } from "../hooks/useArchitect";
+import { useUnsavedGuard } from "../hooks/useUnsavedGuard";
 
 const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -33,9 +34,10 @@ function answerExcerpt(err: unknown): string | null {
 export default function ArchitectPage() {
   const [params] = useSearchParams();
   const prefill = params.get("prompt");
-  const [prompt, setPrompt] = useState(prefill ?? "");
+  const [prompt, setPrompt] = usePromptDraft(prefill);
   const [choice, setChoice] = useStoredChoice();
   const catalog = useModelCatalog();
+  const defaultModel = useDefaultModel(choice.provider);
   const { state, generate, revise, cancel, reset, replaceCard } = useArchitect();
   const promptRef = useRef<HTMLTextAreaElement>(null);
   const [runCard, setRunCard] = useState<Card | null>(null);
@@ -59,10 +61,12 @@ export default function ArchitectPage() {
   const usable = usableProviders(catalog.data);
   const noProvider = catalog.isSuccess && usable.length === 0;
   const streaming = state.phase === "streaming";
+  // The draft survives leaving the screen, so only an answer still being written is at stake.
+  const guard = useUnsavedGuard(streaming, "The Architect is still writing its answer; leaving stops it.");
   // The count follows the provider and model the request will use.
-  const countInfo = usable.find((p) => p.name === choice.provider) ?? usable[0];
+  const countInfo = usable.find((p) => p.name === (choice.provider || defaultModel.data?.provider)) ?? usable[0];
   const countProvider = countInfo?.name ?? "";
-  const countModel = choice.model || countInfo?.default_model || "";
+  const countModel = choice.model || defaultModel.data?.model || countInfo?.default_model || "";
 
   function submit(e?: FormEvent) {
     e?.preventDefault();
@@ -114,7 +118,7 @@ export default function ArchitectPage() {
           <TokenCount text={prompt} provider={countProvider} model={countModel} />
           <span className="muted small">{IS_MAC ? "⌘" : "Ctrl"}+Enter to generate</span>
         </div>
-        <Pickers catalog={catalog.data} choice={choice} onChange={setChoice} disabled={streaming} />
+        <Pickers catalog={catalog.data} defaultModel={defaultModel.data} choice={choice} onChange={setChoice} disabled={streaming} />
         {catalog.isError && (
           <p className="muted small">The model list is unavailable; the server's default provider and model will be used.</p>
         )}
@@ -149,6 +153,7 @@ export default function ArchitectPage() {
 
       {state.generation && (
         <ResultCard
+          key={state.generation.ledger_id}
           generation={state.generation}
           busy={streaming}
           onCardChange={replaceCard}
@@ -161,12 +166,13 @@ export default function ArchitectPage() {
           onRun={(card) => void openRun(card)}
           onRevise={(feedback, replace) => {
             const g = state.generation;
-            // The revision uses the card's own provider and model.
+            // The revision uses the card's model if it was picked by hand, else the role's default.
             if (g) void revise({ card_id: g.card.id, feedback, replace });
           }}
         />
       )}
       <RunDialog open={runCard !== null} card={runCard} onClose={() => setRunCard(null)} />
+      {guard}
     </div>
   );
 }

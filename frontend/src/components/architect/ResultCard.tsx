@@ -1,7 +1,7 @@
 // The suggestion as a card: command with copy, explanation, assumptions, cost, and its actions.
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { useCallback, useState, type ReactNode } from "react";
 import { Link } from "react-router-dom";
 import { deleteCard, type ArchitectCard, type Generation } from "../../api/architect";
 import { screens } from "../../screens";
@@ -10,7 +10,7 @@ import { formatMs } from "../Elapsed";
 import { errorMessage } from "../ErrorNote";
 import { useToast } from "../Toasts";
 import { CopyButton } from "./CopyButton";
-import { EditCardForm } from "./EditCardForm";
+import { EditCardForm, type Draft } from "./EditCardForm";
 import { ReviseBox } from "./ReviseBox";
 
 interface Props {
@@ -57,6 +57,14 @@ export function ResultCard({ generation, busy, onCardChange, onRevise, onDiscard
   const toast = useToast();
   const queryClient = useQueryClient();
   const refreshDeck = () => void queryClient.invalidateQueries({ queryKey: ["commands"] });
+  // The explanation and assumptions belong to the command the model wrote (a new generation
+  // mounts a new ResultCard); an edited command makes them stale.
+  const [explainedFor] = useState(card.command);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const onDraft = useCallback((d: Draft) => setDraft(d), []);
+  const editing = mode === "edit" && draft !== null;
+  const risk = editing ? (draft.risk ?? card.risk) : card.risk;
+  const stale = (editing ? draft.command : card.command).trim() !== explainedFor.trim();
 
   async function discard() {
     setConfirming(false);
@@ -79,8 +87,12 @@ export function ResultCard({ generation, busy, onCardChange, onRevise, onDiscard
       <header className="row between result-head">
         <h2 className="result-name">{card.name}</h2>
         <div className="row">
-          <span className={`badge ${card.risk.level}`} title={card.risk.reasons.join("\n") || "No risky patterns found"}>
-            {card.risk.level}
+          <span
+            className={`badge ${risk.level}`}
+            title={risk.reasons.join("\n") || "No risky patterns found"}
+            data-testid="architect-risk"
+          >
+            {risk.level}
           </span>
           <span className="badge">{generation.shell}</span>
           <span className="badge">{generation.os}</span>
@@ -90,8 +102,14 @@ export function ResultCard({ generation, busy, onCardChange, onRevise, onDiscard
       {mode === "edit" ? (
         <EditCardForm
           card={card}
-          onCancel={() => setMode("view")}
+          explainedFor={explainedFor}
+          onDraft={onDraft}
+          onCancel={() => {
+            setMode("view");
+            setDraft(null);
+          }}
           onSaved={(updated) => {
+            setDraft(null);
             onCardChange(updated);
             refreshDeck();
             setMode("view");
@@ -124,8 +142,14 @@ export function ResultCard({ generation, busy, onCardChange, onRevise, onDiscard
         </p>
       )}
 
+      {stale && (explanation.length > 0 || assumptions.length > 0) && (
+        <p className="stale-note small" role="note" data-testid="explanation-stale">
+          The explanation below was written for the previous command (<code>{explainedFor}</code>). Revise to have it
+          explained again.
+        </p>
+      )}
       {explanation.length > 0 && (
-        <section className="explanation">
+        <section className={stale ? "explanation stale" : "explanation"} aria-label="How it works">
           <h3>How it works</h3>
           <dl>
             {explanation.map((p, i) => (
@@ -143,7 +167,7 @@ export function ResultCard({ generation, busy, onCardChange, onRevise, onDiscard
       )}
 
       {assumptions.length > 0 && (
-        <section className="assumptions">
+        <section className={stale ? "assumptions stale" : "assumptions"}>
           <h3>Assumptions</h3>
           <ul>
             {assumptions.map((a) => (

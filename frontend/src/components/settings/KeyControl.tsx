@@ -18,6 +18,12 @@ interface Props {
 }
 
 export function KeyStatusBadge({ status }: { status: KeyStatus | undefined }) {
+  if (!status?.configured && status?.env_var)
+    return (
+      <span className="badge ok" data-testid="key-from-env">
+        from environment ({status.env_var})
+      </span>
+    );
   if (!status?.configured) return <span className="badge">Not set</span>;
   if (status.problem) return <span className="badge bad">Unreadable</span>;
   return (
@@ -37,6 +43,8 @@ export function KeyControl({ name, status, testable, label, onDeleted }: Props) 
   const [confirming, setConfirming] = useState(false);
   const [testStarted, setTestStarted] = useState(0);
   const configured = status?.configured ?? false;
+  // A key in the server's environment is used (and can be tested) while none is stored.
+  const usable = configured || Boolean(status?.env_var);
 
   const save = (e: FormEvent) => {
     e.preventDefault();
@@ -71,8 +79,10 @@ export function KeyControl({ name, status, testable, label, onDeleted }: Props) 
         </div>
         {!editing && (
           <div className="row">
-            <button onClick={() => setEditing(true)}>{configured ? "Replace" : "Set key"}</button>
-            {configured && testable && (
+            <button onClick={() => setEditing(true)}>
+              {configured ? "Replace" : status?.env_var ? "Store a key" : "Set key"}
+            </button>
+            {usable && testable && (
               <button onClick={runTest} disabled={testKey.isPending}>
                 Test
               </button>
@@ -89,7 +99,13 @@ export function KeyControl({ name, status, testable, label, onDeleted }: Props) 
       {editing && (
         <form className="key-form" onSubmit={save}>
           <label className="field">
-            <span>{configured ? "New value (replaces the stored one)" : "Value"}</span>
+            <span>
+              {configured
+                ? "New value (replaces the stored one)"
+                : status?.env_var
+                  ? `Value (used instead of ${status.env_var})`
+                  : "Value"}
+            </span>
             <input
               type="password"
               autoComplete="off"

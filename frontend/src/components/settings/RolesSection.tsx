@@ -1,8 +1,9 @@
 // Agent roles: the built-ins (view, customise, reset) and custom roles (create, edit, delete).
 
 import { useState, type FormEvent } from "react";
-import { ROLE_NAME_PATTERN, type Role, type RoleInput } from "../../api/settings";
+import { ROLE_NAME_PATTERN, ROLE_NAME_RULE, slugRoleName, type Role, type RoleInput } from "../../api/settings";
 import { useCreateRole, useDeleteRole, useRoles, useUpdateRole } from "../../hooks/useSettings";
+import { useUnsavedGuard } from "../../hooks/useUnsavedGuard";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { Spinner } from "../Elapsed";
 import { ErrorNote } from "../ErrorNote";
@@ -31,46 +32,83 @@ function RoleForm({
   const [description, setDescription] = useState(initial.description);
   const [prompt, setPrompt] = useState(initial.system_prompt);
   const [model, setModel] = useState(initial.default_model ?? "");
-  const nameOk = !withName || ROLE_NAME_PATTERN.test(name);
+  // Typed freely; stored as its slug ("doc writer" → "doc-writer"), shown before creating.
+  const slug = slugRoleName(name);
+  const nameOk = !withName || ROLE_NAME_PATTERN.test(slug);
+  const dirty =
+    name !== (initial.name ?? "") ||
+    description !== initial.description ||
+    prompt !== initial.system_prompt ||
+    model !== (initial.default_model ?? "");
+  const guard = useUnsavedGuard(dirty && !pending, "This role has unsaved edits.");
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSubmit({ name, description: description.trim(), system_prompt: prompt, default_model: model.trim() || null });
+    if (!nameOk) return;
+    onSubmit({
+      name: withName ? slug : name,
+      description: description.trim(),
+      system_prompt: prompt,
+      default_model: model.trim() || null,
+    });
   };
+  // The guard's dialog sits outside the form: its buttons must not submit it.
   return (
-    <form onSubmit={submit} className="role-form">
-      {withName && (
+    <>
+      <form onSubmit={submit} className="role-form">
+        {withName && (
+          <div className="field">
+            <label className="field">
+              <span>Name</span>
+              <input
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                maxLength={100}
+                autoFocus
+                aria-describedby="role-name-rule"
+                aria-invalid={name.trim() !== "" && !nameOk}
+              />
+            </label>
+            <p id="role-name-rule" className={`small ${name.trim() && !nameOk ? "error-note" : "muted"}`} aria-live="polite">
+              {name.trim() && nameOk && slug !== name ? (
+                <>
+                  Will be created as <code>{slug}</code>.
+                </>
+              ) : (
+                ROLE_NAME_RULE
+              )}
+            </p>
+          </div>
+        )}
         <label className="field">
-          <span>Name (lowercase, starts with a letter)</span>
-          <input value={name} onChange={(e) => setName(e.target.value.toLowerCase())} maxLength={100} autoFocus />
+          <span>Description</span>
+          <input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
         </label>
-      )}
-      <label className="field">
-        <span>Description</span>
-        <input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
-      </label>
-      <label className="field">
-        <span>System prompt</span>
-        <textarea value={prompt} onChange={(e) => setPrompt(e.target.value)} rows={6} />
-      </label>
-      <label className="field">
-        <span>Default model (optional)</span>
-        <input value={model} onChange={(e) => setModel(e.target.value)} list="role-models" spellCheck={false} />
-        <datalist id="role-models">
-          {models.map((m) => (
-            <option key={m} value={m} />
-          ))}
-        </datalist>
-      </label>
-      <div className="row end">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={pending || !nameOk || !prompt.trim()}>
-          {pending ? "Saving…" : submitLabel}
-        </button>
-      </div>
-      <ErrorNote error={error} />
-    </form>
+        <label className="field">
+          <span>System prompt</span>
+          <textarea value={prompt} onChange={(e) => setPrompt(e.target.value)} rows={6} />
+        </label>
+        <label className="field">
+          <span>Default model (optional)</span>
+          <input value={model} onChange={(e) => setModel(e.target.value)} list="role-models" spellCheck={false} />
+          <datalist id="role-models">
+            {models.map((m) => (
+              <option key={m} value={m} />
+            ))}
+          </datalist>
+        </label>
+        <div className="row end">
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={pending || !nameOk || !prompt.trim()}>
+            {pending ? "Saving…" : submitLabel}
+          </button>
+        </div>
+        {!prompt.trim() && <p className="muted small">A system prompt is required.</p>}
+        <ErrorNote error={error} />
+      </form>
+      {guard}
+    </>
   );
 }
 
