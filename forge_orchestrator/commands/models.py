@@ -6,6 +6,7 @@ import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 RiskLevel = Literal["safe", "caution", "dangerous"]
 RunStatus = Literal["running", "succeeded", "failed", "timed_out", "cancelled", "interrupted"]
@@ -122,6 +123,29 @@ class CardUpdate(BaseModel):
     shell: Shell | None = None
     cwd: str | None = Field(None, max_length=4096)
     variables: list[Variable] | None = Field(None, max_length=50)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_only(cls, data: Any) -> Any:
+        # A client that sends the whole card back gets told which fields it may send, rather
+        # than pydantic's bare "Extra inputs are not permitted".
+        if isinstance(data, dict):
+            fixed = sorted(k for k in data if k in READ_ONLY_CARD_FIELDS)
+            if fixed:
+                raise PydanticCustomError(
+                    "read_only",
+                    "{fields} cannot be changed; send only {editable}",
+                    {"fields": ", ".join(fixed), "editable": ", ".join(EDITABLE_CARD_FIELDS)},
+                )
+        return data
+
+
+EDITABLE_CARD_FIELDS = tuple(CardUpdate.model_fields)
+# What a card carries besides its editable fields: identity, provenance, derived values.
+READ_ONLY_CARD_FIELDS = frozenset(
+    {"id", "source", "prompt", "provider", "model", "ledger_id", "explanation", "risk",
+     "last_run", "created_at", "updated_at"}
+)  # fmt: skip
 
 
 class LastRun(BaseModel):

@@ -118,3 +118,33 @@ def test_analyze_endpoint(client: TestClient) -> None:
     empty = client.post("/api/commands/analyze", json={"command": ""})
     assert empty.status_code == 422
     assert_error_shape(empty.json(), "validation_failed")
+
+
+def test_update_of_an_architect_card_changes_name_and_cwd(
+    client: TestClient, tmp_path: Any
+) -> None:
+    card = make(client, source="architect", prompt="list", explanation={"parts": []}, cwd="/nope")
+    editable = {
+        k: card[k] for k in ("name", "command", "description", "tags", "shell", "variables")
+    }
+    saved = client.put(
+        f"/api/commands/{card['id']}", json={**editable, "name": "Renamed", "cwd": str(tmp_path)}
+    )
+    assert saved.status_code == 200, saved.text
+    body = saved.json()
+    assert body["name"] == "Renamed" and body["cwd"] == str(tmp_path)
+    assert body["source"] == "architect" and body["prompt"] == "list"
+    cleared = client.put(f"/api/commands/{card['id']}", json={"cwd": ""}).json()
+    assert cleared["cwd"] is None
+
+
+def test_sending_read_only_fields_says_which_and_what_may_be_sent(client: TestClient) -> None:
+    card = make(client)
+    response = client.put(f"/api/commands/{card['id']}", json={**card, "name": "x"})
+    assert response.status_code == 422
+    body = response.json()
+    assert_error_shape(body, "validation_failed")
+    message = body["error"]["message"]
+    assert "source" in message and "id" in message and "cannot be changed" in message
+    assert "name, command, description, tags, shell, cwd, variables" in message
+    assert client.get(f"/api/commands/{card['id']}").json()["name"] == "card"
