@@ -197,6 +197,7 @@ class RunSummary(BaseModel):
 
     id: int
     card_id: int | None
+    card_name: str | None = Field(None, description="The card's name now; null for a one-off.")
     command: str
     status: RunStatus
     exit_code: int | None

@@ -60,6 +60,8 @@ export interface Card extends CardCreate {
 export interface RunSummary {
   id: number;
   card_id: number | null;
+  /** The card's current name; null for a one-off run (or a deleted card's). */
+  card_name: string | null;
   command: string;
   status: RunStatus;
   exit_code: number | null;

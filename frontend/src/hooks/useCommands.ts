@@ -37,10 +37,12 @@ export function useTags() {
   return useQuery({ queryKey: ["commands", "tags"], queryFn: listTags });
 }
 
+/** Runs, newest first; refreshed every second while any of them is still running. */
 export function useRuns(cardId: number | undefined) {
   return useQuery({
     queryKey: ["commands", "runs", cardId ?? "all"],
     queryFn: () => listRuns(cardId),
+    refetchInterval: (query) => (query.state.data?.some((r) => r.status === "running") ? 1000 : false),
   });
 }
 
@@ -74,7 +76,8 @@ export function useStartRun() {
 }
 
 export function useCancelRun() {
-  return useMutation({ mutationFn: cancelRun });
+  const invalidate = useInvalidateCommands();
+  return useMutation({ mutationFn: cancelRun, onSettled: invalidate });
 }
 
 /** The risk verdict of a command being typed, fetched after a short pause. */
