@@ -270,6 +270,11 @@ class ExportBundle(BaseModel):
     cards: list[CardCreate]
 
 
+OnDuplicate = Literal["keep", "skip", "replace", "ask"]
+
+
 class ImportResult(BaseModel):
     created: int
-    cards: list[Card]
+    skipped: int = Field(0, description="Cards already in the deck that were left as they are.")
+    replaced: int = Field(0, description="Cards already in the deck overwritten from the file.")
+    cards: list[Card] = Field(description="The created and the replaced cards.")

@@ -139,8 +139,21 @@ export const updateCard = (id: number, body: Partial<CardFields>) =>
   api<Card>(`/commands/${id}`, { method: "PUT", body });
 export const deleteCard = (id: number) => api<void>(`/commands/${id}`, { method: "DELETE" });
 export const exportCards = () => api<ExportBundle>("/commands/export");
-export const importCards = (bundle: unknown) =>
-  api<{ created: number; cards: Card[] }>("/commands/import", { method: "POST", body: bundle });
+export type OnDuplicate = "keep" | "skip" | "replace" | "ask";
+export interface ImportResult {
+  created: number;
+  skipped: number;
+  replaced: number;
+  cards: Card[];
+}
+/** Details of the 409 `duplicate_cards` an import with on_duplicate=ask gets. */
+export interface DuplicateDetails {
+  duplicates: number;
+  total: number;
+  names: string[];
+}
+export const importCards = (bundle: unknown, onDuplicate: OnDuplicate) =>
+  api<ImportResult>("/commands/import", { method: "POST", body: bundle, query: { on_duplicate: onDuplicate } });
 export const analyzeCommand = (command: string, signal?: AbortSignal) =>
   api<RiskVerdict>("/commands/analyze", { method: "POST", body: { command }, signal });
 

@@ -18,6 +18,7 @@ import {
   updateCard,
   type CardCreate,
   type CardFields,
+  type OnDuplicate,
   type RiskVerdict,
   type RunPreview,
   type Run,
@@ -57,6 +58,8 @@ export function useSaveCard() {
     mutationFn: ({ id, fields }: { id?: number; fields: CardFields }) =>
       id === undefined ? createCard(fields as CardCreate) : updateCard(id, fields),
     onSuccess: invalidate,
+    // The card form shows the error beside the fields.
+    meta: { silent: true },
   });
 }
 
@@ -67,7 +70,12 @@ export function useDeleteCard() {
 
 export function useImportCards() {
   const invalidate = useInvalidateCommands();
-  return useMutation({ mutationFn: importCards, onSuccess: invalidate });
+  return useMutation({
+    mutationFn: ({ bundle, onDuplicate }: { bundle: unknown; onDuplicate: OnDuplicate }) => importCards(bundle, onDuplicate),
+    onSuccess: invalidate,
+    // The import reports its own outcome (one toast, or the duplicates question).
+    meta: { silent: true },
+  });
 }
 
 export function useStartRun() {
