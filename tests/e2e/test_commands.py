@@ -67,6 +67,7 @@ def test_a_dangerous_card_needs_typed_confirmation(
             json={"name": "Force push", "command": "git push --force", "cwd": str(tmp_path)},
         )
         assert made.status_code == 201
+
     def slow_preview(route: Route) -> None:
         time.sleep(1.0)
         route.continue_()

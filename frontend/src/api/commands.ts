@@ -1,11 +1,13 @@
 // Typed client for command cards and command runs (/api/commands/*).
 
 import { api } from "./client";
+import { RUN_SHELLS, type RunShell } from "./shells";
 
 export type RiskLevel = "safe" | "caution" | "dangerous";
 export type RunStatus = "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "interrupted";
-export type Shell = "bash" | "sh" | "zsh" | "dash";
-export const SHELLS: Shell[] = ["bash", "sh", "zsh", "dash"];
+/** A shell a card or run can use; the full list (with the Architect's) is in ./shells. */
+export type Shell = RunShell;
+export const SHELLS: Shell[] = RUN_SHELLS;
 export const FINAL_STATUSES: RunStatus[] = ["succeeded", "failed", "timed_out", "cancelled", "interrupted"];
 
 export interface Variable {

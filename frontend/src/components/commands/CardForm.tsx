@@ -2,7 +2,8 @@
 // shell, default working directory and the declared {{variables}}.
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { placeholders, SHELLS, type Card, type CardFields, type Shell, type Variable } from "../../api/commands";
+import { placeholders, type Card, type CardFields, type Shell, type Variable } from "../../api/commands";
+import { shellOptions } from "../../api/shells";
 import { useRiskPreview, useSaveCard } from "../../hooks/useCommands";
 import { ErrorNote } from "../ErrorNote";
 import { Spinner } from "../Elapsed";
@@ -135,8 +136,10 @@ export function CardForm({ open, card, onClose, onSaved }: Props) {
             <label className="field" style={{ flex: "1 1 6rem" }}>
               <span>Shell</span>
               <select value={fields.shell} onChange={(e) => set("shell", e.target.value as Shell)}>
-                {SHELLS.map((s) => (
-                  <option key={s}>{s}</option>
+                {shellOptions("run").map((s) => (
+                  <option key={s.value} value={s.value} disabled={s.disabled}>
+                    {s.label}
+                  </option>
                 ))}
               </select>
             </label>

@@ -85,12 +85,14 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
 
   // showModal focuses the first focusable element (the risk help toggle), where Enter does not
   // run: start on the first value to fill in, else on Run, so Enter submits.
-  const focusFirst = () =>
-    window.requestAnimationFrame(() => {
-      const form = formRef.current;
-      const target = form?.querySelector<HTMLInputElement>("input[data-first-field]") ?? runRef.current;
-      target?.focus();
-    });
+  // Asked for on open and on "Run again"; done once the form is rendered (not the last run's panel).
+  const [focusWanted, setFocusWanted] = useState(0);
+  const focusFirst = () => setFocusWanted((n) => n + 1);
+  useEffect(() => {
+    if (!focusWanted || runId !== null) return;
+    const target = formRef.current?.querySelector<HTMLInputElement>("input[data-first-field]") ?? runRef.current;
+    target?.focus();
+  }, [focusWanted, runId]);
   // A verdict that turns dangerous after opening disables Run: move focus to the typed confirmation.
   useEffect(() => {
     if (!dangerous || !open) return;
