@@ -79,6 +79,8 @@ def test_a_dangerous_card_needs_typed_confirmation(
     card.get_by_role("button", name="Run").click()
     dialog = page.get_by_role("dialog", name="Run “Force push”")
     expect(dialog.get_by_text("This command is dangerous.")).to_be_visible()
+    # Run waits for the typed word, so that is where the dialog starts.
+    expect(dialog.get_by_label("Confirmation text")).to_be_focused()
     expect(dialog.get_by_text(re.compile("overwrite others' commits"))).to_be_visible()
     run = dialog.get_by_role("button", name="Run", exact=True)
     expect(run).to_be_disabled()

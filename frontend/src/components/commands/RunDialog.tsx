@@ -84,14 +84,17 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
   }, [open]);
 
   // showModal focuses the first focusable element (the risk help toggle), where Enter does not
-  // run: start on the first value to fill in, else on Run, so Enter submits.
-  // Asked for on open and on "Run again"; done once the form is rendered (not the last run's panel).
+  // run: start on the first value to fill in, else on Run (or the typed confirmation when Run
+  // waits for it), so Enter submits. Asked for on open and on "Run again", and done once the
+  // form is rendered (not the last run's panel).
   const [focusWanted, setFocusWanted] = useState(0);
   const focusFirst = () => setFocusWanted((n) => n + 1);
   useEffect(() => {
     if (!focusWanted || runId !== null) return;
-    const target = formRef.current?.querySelector<HTMLInputElement>("input[data-first-field]") ?? runRef.current;
-    target?.focus();
+    const form = formRef.current;
+    const run = runRef.current && !runRef.current.disabled ? runRef.current : null;
+    const confirm = form?.querySelector<HTMLInputElement>('input[aria-label="Confirmation text"]');
+    (form?.querySelector<HTMLInputElement>("input[data-first-field]") ?? run ?? confirm)?.focus();
   }, [focusWanted, runId]);
   // A verdict that turns dangerous after opening disables Run: move focus to the typed confirmation.
   useEffect(() => {
