@@ -8,14 +8,22 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from ..commands import cards
-from ..commands.models import Card, CardCreate, CardUpdate, ExportBundle, ImportResult
+from ..commands import cards, importing
+from ..commands.models import (
+    Card,
+    CardCreate,
+    CardUpdate,
+    ExportBundle,
+    ImportResult,
+    OnDuplicate,
+)
 from ..errors import ErrorResponse
 from ..request_limits import parse_body
 
 _WHY = {
     404: "No such card or run.",
-    409: "Conflict: a dangerous command needs confirmation, or the run already finished.",
+    409: "Conflict: a dangerous command needs confirmation, the run already finished, or "
+    "(import with on_duplicate=ask) cards of the file are already in the deck.",
     422: "Invalid input: a field, a missing required variable, a missing working directory.",
 }
 # The import body is read by hand (see below); this documents it as the declared model would.
@@ -66,12 +74,15 @@ async def export_cards(request: Request, response: Response) -> ExportBundle:
     return await run_in_threadpool(cards.export_cards, _engine(request))
 
 
-def _import(engine: Engine, raw: bytes, content_type: str | None, max_cards: int) -> bytes:
+def _import(
+    engine: Engine, raw: bytes, content_type: str | None, max_cards: int, on_duplicate: OnDuplicate
+) -> bytes:
     bundle = parse_body(raw, content_type, ExportBundle, items="cards", max_items=max_cards)
-    result = cards.import_cards(engine, bundle)
+    result = importing.import_cards(engine, bundle, on_duplicate)
     # A card at a time: one dump of thousands would hold the GIL (and so the loop) throughout.
     parts = b",".join(card.model_dump_json().encode() for card in result.cards)
-    return b'{"created":%d,"cards":[%b]}' % (result.created, parts)
+    counts = (result.created, result.skipped, result.replaced, parts)
+    return b'{"created":%d,"skipped":%d,"replaced":%d,"cards":[%b]}' % counts
 
 
 @router.post(
@@ -79,14 +90,23 @@ def _import(engine: Engine, raw: bytes, content_type: str | None, max_cards: int
     response_model=ImportResult,
     status_code=201,
     openapi_extra=_IMPORT_BODY,
+    responses=errors(409),
 )
-async def import_cards(request: Request) -> Response:
+async def import_cards(
+    request: Request,
+    on_duplicate: OnDuplicate = Query(
+        "keep",
+        description="For a card whose name and command are already in the deck: keep (add a "
+        "copy), skip it, replace the existing card (it keeps its id and runs), or ask "
+        "(store nothing; 409 duplicate_cards with the count).",
+    ),
+) -> Response:
     # Parsing, validating and answering thousands of cards takes seconds of CPU: all of it
     # runs in a worker thread, so the event loop (health, SSE, terminals) keeps serving.
     raw = await request.body()
     limit: int = request.app.state.settings.import_max_cards
     kind = request.headers.get("content-type")
-    body = await run_in_threadpool(_import, _engine(request), raw, kind, limit)
+    body = await run_in_threadpool(_import, _engine(request), raw, kind, limit, on_duplicate)
     return Response(body, status_code=201, media_type="application/json")
 
 

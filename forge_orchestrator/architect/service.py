@@ -212,7 +212,8 @@ async def _store(db: LoopDB, call: Call, result: LLMResult) -> Generation:
         ) from None
     card = await _save_card(db, data)
     if call.revision is not None and call.revision.previous_deleted:
-        await run_in_threadpool(cards.delete_card, db.engine, call.revision.previous_card_id)
+        previous = call.revision.previous_card_id
+        await run_in_threadpool(cards.replace_card, db.engine, previous, card.id)
     return Generation(
         card=card,
         explanation=answer.explanation,

@@ -1,4 +1,4 @@
-"""Command cards in the database: create, read, search, update, delete, export and import."""
+"""Command cards in the database: create, read, search, update, delete and export."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from .models import (
     CardCreate,
     CardUpdate,
     ExportBundle,
-    ImportResult,
     LastRun,
     RiskVerdict,
     Variable,
@@ -133,6 +132,10 @@ def insert_card(conn: Connection, values: dict[str, Any]) -> Card:
     return _to_card({**values, "id": card_id}, None)
 
 
+def fetch_card(conn: Connection, card_id: int) -> Card:
+    return _fetch(conn, card_id)
+
+
 def _fetch(conn: Connection, card_id: int) -> Card:
     row = conn.execute(select(command_cards).where(command_cards.c.id == card_id)).mappings()
     found = row.first()
@@ -207,6 +210,18 @@ def delete_card(engine: Engine, card_id: int) -> None:
         conn.execute(delete(command_cards).where(command_cards.c.id == card_id))
 
 
+def replace_card(engine: Engine, old_id: int, new_id: int) -> None:
+    """Delete card ``old_id`` in favour of ``new_id`` (a revision of it): its runs move to the
+    new card, so the replacement keeps the history."""
+    with write_tx(engine) as conn:
+        _fetch(conn, old_id)
+        _fetch(conn, new_id)
+        conn.execute(
+            update(command_runs).where(command_runs.c.card_id == old_id).values(card_id=new_id)
+        )
+        conn.execute(delete(command_cards).where(command_cards.c.id == old_id))
+
+
 def export_cards(engine: Engine) -> ExportBundle:
     cards = list_cards(engine)
     cards.reverse()  # oldest first, so an import keeps the original order
@@ -216,20 +231,3 @@ def export_cards(engine: Engine) -> ExportBundle:
             for c in cards
         ]
     )
-
-
-def import_cards(engine: Engine, bundle: ExportBundle) -> ImportResult:
-    """Add every card of the bundle as a new card, all or nothing.
-
-    Risk and variables are derived for every card first, so the write lock is held only for the
-    inserts; the cards are built from the stored rows' values (new cards have no runs).
-    """
-    values = []
-    for index, data in enumerate(bundle.cards):
-        try:
-            values.append(card_values(data))
-        except ValidationFailed as exc:
-            raise ValidationFailed(f"cards.{index}.{exc.message}", details=exc.details) from exc
-    with write_tx(engine) as conn:
-        cards = [insert_card(conn, row) for row in values]
-    return ImportResult(created=len(cards), cards=cards)

@@ -6,6 +6,7 @@ import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 RiskLevel = Literal["safe", "caution", "dangerous"]
 RunStatus = Literal["running", "succeeded", "failed", "timed_out", "cancelled", "interrupted"]
@@ -123,6 +124,29 @@ class CardUpdate(BaseModel):
     cwd: str | None = Field(None, max_length=4096)
     variables: list[Variable] | None = Field(None, max_length=50)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _read_only(cls, data: Any) -> Any:
+        # A client that sends the whole card back gets told which fields it may send, rather
+        # than pydantic's bare "Extra inputs are not permitted".
+        if isinstance(data, dict):
+            fixed = sorted(k for k in data if k in READ_ONLY_CARD_FIELDS)
+            if fixed:
+                raise PydanticCustomError(
+                    "read_only",
+                    "{fields} cannot be changed; send only {editable}",
+                    {"fields": ", ".join(fixed), "editable": ", ".join(EDITABLE_CARD_FIELDS)},
+                )
+        return data
+
+
+EDITABLE_CARD_FIELDS = tuple(CardUpdate.model_fields)
+# What a card carries besides its editable fields: identity, provenance, derived values.
+READ_ONLY_CARD_FIELDS = frozenset(
+    {"id", "source", "prompt", "provider", "model", "ledger_id", "explanation", "risk",
+     "last_run", "created_at", "updated_at"}
+)  # fmt: skip
+
 
 class LastRun(BaseModel):
     """The newest run of a card, enough for a status badge."""
@@ -173,6 +197,7 @@ class RunSummary(BaseModel):
 
     id: int
     card_id: int | None
+    card_name: str | None = Field(None, description="The card's name now; null for a one-off.")
     command: str
     status: RunStatus
     exit_code: int | None
@@ -245,6 +270,11 @@ class ExportBundle(BaseModel):
     cards: list[CardCreate]
 
 
+OnDuplicate = Literal["keep", "skip", "replace", "ask"]
+
+
 class ImportResult(BaseModel):
     created: int
-    cards: list[Card]
+    skipped: int = Field(0, description="Cards already in the deck that were left as they are.")
+    replaced: int = Field(0, description="Cards already in the deck overwritten from the file.")
+    cards: list[Card] = Field(description="The created and the replaced cards.")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from ..db.engine import write_tx
-from ..db.tables import command_runs
+from ..db.tables import command_cards, command_runs
 from ..db.utils import iso, utcnow
 from ..errors import NotFound
 from .models import Run, RunSummary
@@ -168,7 +168,14 @@ def get_chunks(engine: Engine, run_id: int) -> tuple[Run, list[tuple[str, str, i
 
 
 def list_runs(engine: Engine, *, card_id: int | None, limit: int) -> list[RunSummary]:
-    query = select(*_SUMMARY_COLUMNS).order_by(command_runs.c.id.desc()).limit(limit)
+    """Newest first, cards' and one-off runs alike, each with its card's current name."""
+    joined = command_runs.outerjoin(command_cards, command_runs.c.card_id == command_cards.c.id)
+    query = (
+        select(*_SUMMARY_COLUMNS, command_cards.c.name.label("card_name"))
+        .select_from(joined)
+        .order_by(command_runs.c.id.desc())
+        .limit(limit)
+    )
     if card_id is not None:
         query = query.where(command_runs.c.card_id == card_id)
     with engine.connect() as conn:

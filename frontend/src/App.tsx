@@ -19,7 +19,10 @@ function useQueryClient(toastError: (m: string) => void): QueryClient {
           },
         }),
         mutationCache: new MutationCache({
-          onError: (err) => toastError(err instanceof Error ? err.message : String(err)),
+          // A mutation that shows its own error (meta.silent) is not toasted a second time.
+          onError: (err, _vars, _result, mutation) => {
+            if (!mutation.meta?.silent) toastError(err instanceof Error ? err.message : String(err));
+          },
         }),
         defaultOptions: {
           queries: {

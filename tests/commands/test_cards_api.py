@@ -118,3 +118,79 @@ def test_analyze_endpoint(client: TestClient) -> None:
     empty = client.post("/api/commands/analyze", json={"command": ""})
     assert empty.status_code == 422
     assert_error_shape(empty.json(), "validation_failed")
+
+
+def test_update_of_an_architect_card_changes_name_and_cwd(
+    client: TestClient, tmp_path: Any
+) -> None:
+    card = make(client, source="architect", prompt="list", explanation={"parts": []}, cwd="/nope")
+    editable = {
+        k: card[k] for k in ("name", "command", "description", "tags", "shell", "variables")
+    }
+    saved = client.put(
+        f"/api/commands/{card['id']}", json={**editable, "name": "Renamed", "cwd": str(tmp_path)}
+    )
+    assert saved.status_code == 200, saved.text
+    body = saved.json()
+    assert body["name"] == "Renamed" and body["cwd"] == str(tmp_path)
+    assert body["source"] == "architect" and body["prompt"] == "list"
+    cleared = client.put(f"/api/commands/{card['id']}", json={"cwd": ""}).json()
+    assert cleared["cwd"] is None
+
+
+def test_sending_read_only_fields_says_which_and_what_may_be_sent(client: TestClient) -> None:
+    card = make(client)
+    response = client.put(f"/api/commands/{card['id']}", json={**card, "name": "x"})
+    assert response.status_code == 422
+    body = response.json()
+    assert_error_shape(body, "validation_failed")
+    message = body["error"]["message"]
+    assert "source" in message and "id" in message and "cannot be changed" in message
+    assert "name, command, description, tags, shell, cwd, variables" in message
+    assert client.get(f"/api/commands/{card['id']}").json()["name"] == "card"
+
+
+def _names(client: TestClient) -> list[str]:
+    return sorted(c["name"] for c in client.get("/api/commands").json())
+
+
+def test_reimporting_a_file_asks_then_skips_replaces_or_keeps(client: TestClient) -> None:
+    kept = make(client, name="one", command="echo 1")
+    make(client, name="two", command="echo 2")
+    bundle = client.get("/api/commands/export").json()
+    bundle["cards"][0]["description"] = "from the file"
+    bundle["cards"].append({"name": "three", "command": "echo 3"})
+
+    asked = client.post("/api/commands/import", params={"on_duplicate": "ask"}, json=bundle)
+    assert asked.status_code == 409
+    assert_error_shape(asked.json(), "duplicate_cards")
+    assert asked.json()["error"]["details"] == {
+        "duplicates": 2,
+        "total": 3,
+        "names": ["one", "two"],
+    }
+    assert "2 of 3 cards are already in your deck" in asked.json()["error"]["message"]
+    assert _names(client) == ["one", "two"]
+
+    skipped = client.post("/api/commands/import", params={"on_duplicate": "skip"}, json=bundle)
+    assert skipped.status_code == 201
+    assert {k: skipped.json()[k] for k in ("created", "skipped", "replaced")} == {
+        "created": 1,
+        "skipped": 2,
+        "replaced": 0,
+    }
+    assert _names(client) == ["one", "three", "two"]
+
+    replaced = client.post("/api/commands/import", params={"on_duplicate": "replace"}, json=bundle)
+    body = replaced.json()
+    assert (body["created"], body["skipped"], body["replaced"]) == (0, 0, 3)
+    assert _names(client) == ["one", "three", "two"]
+    again = client.get(f"/api/commands/{kept['id']}").json()
+    assert again["description"] == "from the file" and again["created_at"] == kept["created_at"]
+
+    copies = client.post("/api/commands/import", json=bundle).json()
+    assert (copies["created"], copies["skipped"]) == (3, 0)
+    assert _names(client) == ["one", "one", "three", "three", "two", "two"]
+    bad = client.post("/api/commands/import", params={"on_duplicate": "merge"}, json=bundle)
+    assert bad.status_code == 422
+    assert_error_shape(bad.json(), "validation_failed")

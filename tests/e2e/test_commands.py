@@ -67,6 +67,7 @@ def test_a_dangerous_card_needs_typed_confirmation(
             json={"name": "Force push", "command": "git push --force", "cwd": str(tmp_path)},
         )
         assert made.status_code == 201
+
     def slow_preview(route: Route) -> None:
         time.sleep(1.0)
         route.continue_()
@@ -78,6 +79,8 @@ def test_a_dangerous_card_needs_typed_confirmation(
     card.get_by_role("button", name="Run").click()
     dialog = page.get_by_role("dialog", name="Run “Force push”")
     expect(dialog.get_by_text("This command is dangerous.")).to_be_visible()
+    # Run waits for the typed word, so that is where the dialog starts.
+    expect(dialog.get_by_label("Confirmation text")).to_be_focused()
     expect(dialog.get_by_text(re.compile("overwrite others' commits"))).to_be_visible()
     run = dialog.get_by_role("button", name="Run", exact=True)
     expect(run).to_be_disabled()

@@ -1,11 +1,13 @@
 // Typed client for command cards and command runs (/api/commands/*).
 
 import { api } from "./client";
+import { RUN_SHELLS, type RunShell } from "./shells";
 
 export type RiskLevel = "safe" | "caution" | "dangerous";
 export type RunStatus = "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "interrupted";
-export type Shell = "bash" | "sh" | "zsh" | "dash";
-export const SHELLS: Shell[] = ["bash", "sh", "zsh", "dash"];
+/** A shell a card or run can use; the full list (with the Architect's) is in ./shells. */
+export type Shell = RunShell;
+export const SHELLS: Shell[] = RUN_SHELLS;
 export const FINAL_STATUSES: RunStatus[] = ["succeeded", "failed", "timed_out", "cancelled", "interrupted"];
 
 export interface Variable {
@@ -60,6 +62,8 @@ export interface Card extends CardCreate {
 export interface RunSummary {
   id: number;
   card_id: number | null;
+  /** The card's current name; null for a one-off run (or a deleted card's). */
+  card_name: string | null;
   command: string;
   status: RunStatus;
   exit_code: number | null;
@@ -137,8 +141,21 @@ export const updateCard = (id: number, body: Partial<CardFields>) =>
   api<Card>(`/commands/${id}`, { method: "PUT", body });
 export const deleteCard = (id: number) => api<void>(`/commands/${id}`, { method: "DELETE" });
 export const exportCards = () => api<ExportBundle>("/commands/export");
-export const importCards = (bundle: unknown) =>
-  api<{ created: number; cards: Card[] }>("/commands/import", { method: "POST", body: bundle });
+export type OnDuplicate = "keep" | "skip" | "replace" | "ask";
+export interface ImportResult {
+  created: number;
+  skipped: number;
+  replaced: number;
+  cards: Card[];
+}
+/** Details of the 409 `duplicate_cards` an import with on_duplicate=ask gets. */
+export interface DuplicateDetails {
+  duplicates: number;
+  total: number;
+  names: string[];
+}
+export const importCards = (bundle: unknown, onDuplicate: OnDuplicate) =>
+  api<ImportResult>("/commands/import", { method: "POST", body: bundle, query: { on_duplicate: onDuplicate } });
 export const analyzeCommand = (command: string, signal?: AbortSignal) =>
   api<RiskVerdict>("/commands/analyze", { method: "POST", body: { command }, signal });
 

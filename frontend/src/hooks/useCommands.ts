@@ -18,6 +18,7 @@ import {
   updateCard,
   type CardCreate,
   type CardFields,
+  type OnDuplicate,
   type RiskVerdict,
   type RunPreview,
   type Run,
@@ -37,10 +38,12 @@ export function useTags() {
   return useQuery({ queryKey: ["commands", "tags"], queryFn: listTags });
 }
 
+/** Runs, newest first; refreshed every second while any of them is still running. */
 export function useRuns(cardId: number | undefined) {
   return useQuery({
     queryKey: ["commands", "runs", cardId ?? "all"],
     queryFn: () => listRuns(cardId),
+    refetchInterval: (query) => (query.state.data?.some((r) => r.status === "running") ? 1000 : false),
   });
 }
 
@@ -55,6 +58,8 @@ export function useSaveCard() {
     mutationFn: ({ id, fields }: { id?: number; fields: CardFields }) =>
       id === undefined ? createCard(fields as CardCreate) : updateCard(id, fields),
     onSuccess: invalidate,
+    // The card form shows the error beside the fields.
+    meta: { silent: true },
   });
 }
 
@@ -65,7 +70,12 @@ export function useDeleteCard() {
 
 export function useImportCards() {
   const invalidate = useInvalidateCommands();
-  return useMutation({ mutationFn: importCards, onSuccess: invalidate });
+  return useMutation({
+    mutationFn: ({ bundle, onDuplicate }: { bundle: unknown; onDuplicate: OnDuplicate }) => importCards(bundle, onDuplicate),
+    onSuccess: invalidate,
+    // The import reports its own outcome (one toast, or the duplicates question).
+    meta: { silent: true },
+  });
 }
 
 export function useStartRun() {
@@ -74,7 +84,8 @@ export function useStartRun() {
 }
 
 export function useCancelRun() {
-  return useMutation({ mutationFn: cancelRun });
+  const invalidate = useInvalidateCommands();
+  return useMutation({ mutationFn: cancelRun, onSettled: invalidate });
 }
 
 /** The risk verdict of a command being typed, fetched after a short pause. */

@@ -12,7 +12,8 @@ import { CardForm } from "../components/commands/CardForm";
 import { CardTile } from "../components/commands/CardTile";
 import { ImportExport } from "../components/commands/ImportExport";
 import { RunDialog } from "../components/commands/RunDialog";
-import { useCards, useDeleteCard, useTags } from "../hooks/useCommands";
+import { RunsList } from "../components/commands/RunsList";
+import { useCards, useDeleteCard, useRuns, useTags } from "../hooks/useCommands";
 import "../components/commands/commands.css";
 
 function useDebounced(value: string, ms = 250): string {
@@ -29,6 +30,9 @@ export default function CommandsPage() {
   const [search, setSearch] = useState(params.get("q") ?? "");
   const tag = params.get("tag") ?? "";
   const focusId = Number(params.get("card")) || null;
+  const view = params.get("view") === "runs" ? "runs" : "cards";
+  const runs = useRuns(undefined);
+  const runningCount = runs.data?.filter((r) => r.status === "running").length ?? 0;
   const q = useDebounced(search);
   const cards = useCards(q, tag);
   const tags = useTags();
@@ -93,39 +97,55 @@ export default function CommandsPage() {
         </button>
       </form>
 
-      <div className="row deck-tools" style={{ margin: "0.75rem 0" }}>
-        <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search name, command, description, tags" aria-label="Search cards" />
-        <select value={tag} onChange={(e) => setParam("tag", e.target.value)} aria-label="Filter by tag" style={{ width: "auto" }}>
-          <option value="">All tags</option>
-          {(tags.data ?? []).map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-        {cards.isFetching && <Spinner label="Loading cards" />}
+      <div className="cmd-tabs" role="tablist" aria-label="Commands views">
+        <button role="tab" aria-selected={view === "cards"} onClick={() => setParam("view", "")}>
+          Cards
+        </button>
+        <button role="tab" aria-selected={view === "runs"} onClick={() => setParam("view", "runs")}>
+          Runs{runningCount > 0 ? ` (${runningCount} running)` : ""}
+        </button>
       </div>
+      {view === "runs" ? (
+        <section role="tabpanel" aria-label="Runs">
+          <RunsList />
+        </section>
+      ) : (
+        <section role="tabpanel" aria-label="Cards">
+          <div className="row deck-tools" style={{ margin: "0.75rem 0" }}>
+            <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search name, command, description, tags" aria-label="Search cards" />
+            <select value={tag} onChange={(e) => setParam("tag", e.target.value)} aria-label="Filter by tag" style={{ width: "auto" }}>
+              <option value="">All tags</option>
+              {(tags.data ?? []).map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+            {cards.isFetching && <Spinner label="Loading cards" />}
+          </div>
 
-      <ErrorNote error={cards.error} />
-      {cards.data && cards.data.length === 0 && (
-        <p className="muted">
-          {q || tag ? "No card matches." : "No cards yet. Create one, import a file, or save one from the Architect or the Terminal."}
-        </p>
+          <ErrorNote error={cards.error} />
+          {cards.data && cards.data.length === 0 && (
+            <p className="muted">
+              {q || tag ? "No card matches." : "No cards yet. Create one, import a file, or save one from the Architect or the Terminal."}
+            </p>
+          )}
+          <div className="deck">
+            {cards.data?.map((card) => (
+              <CardTile
+                key={card.id}
+                card={card}
+                focused={card.id === focusId}
+                activeTag={tag}
+                onTag={(t) => setParam("tag", t)}
+                onRun={() => setRunning({ card })}
+                onEdit={() => setEditing({ card })}
+                onDelete={() => setDeleting(card)}
+              />
+            ))}
+          </div>
+        </section>
       )}
-      <div className="deck">
-        {cards.data?.map((card) => (
-          <CardTile
-            key={card.id}
-            card={card}
-            focused={card.id === focusId}
-            activeTag={tag}
-            onTag={(t) => setParam("tag", t)}
-            onRun={() => setRunning({ card })}
-            onEdit={() => setEditing({ card })}
-            onDelete={() => setDeleting(card)}
-          />
-        ))}
-      </div>
 
       <CardForm open={editing !== null} card={editing?.card ?? null} onClose={() => setEditing(null)} />
       <RunDialog open={running !== null} card={running?.card} command={running?.command} onClose={() => setRunning(null)} />

@@ -28,6 +28,11 @@ export function CardTile({ card, focused, activeTag, onTag, onRun, onEdit, onDel
       </div>
       {card.description && <p className="muted small" style={{ margin: 0 }}>{card.description}</p>}
       <code className="run-command small">{card.command}</code>
+      {card.cwd && (
+        <p className="small muted cwd-line" data-testid="card-cwd">
+          in <code>{card.cwd}</code>
+        </p>
+      )}
       {card.risk.reasons.length > 0 && <p className="small muted" style={{ margin: 0 }}>{card.risk.reasons.join("; ")}</p>}
       <div className="row small">
         {card.tags.length > 0 && (

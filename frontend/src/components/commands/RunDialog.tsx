@@ -3,7 +3,7 @@
 // confirmation when the command is dangerous or a value reaches a nested interpreter, starts the
 // run and then shows its live RunPanel.
 
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../../api/client";
 import { placeholders, type Card, type ConfirmationDetails, type Run, type RunRequest, type Variable } from "../../api/commands";
 import { useRiskPreview, useRunPreview, useStartRun } from "../../hooks/useCommands";
@@ -37,6 +37,9 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
   const [typed, setTyped] = useState("");
   const [serverDanger, setServerDanger] = useState<ConfirmationDetails | null>(null);
   const [runId, setRunId] = useState<number | null>(null);
+  const [runDone, setRunDone] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const runRef = useRef<HTMLButtonElement>(null);
   const start = useStartRun();
   const preview = useRiskPreview(card ? "" : (command ?? ""));
   const body = useMemo((): RunRequest | null => {
@@ -75,9 +78,32 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
       setRunId(null);
       start.reset();
       dialog.showModal();
+      focusFirst();
     } else if (!open && dialog.open) dialog.close();
     // Reset only when the dialog opens; `variables` is stable while it is open.
   }, [open]);
+
+  // showModal focuses the first focusable element (the risk help toggle), where Enter does not
+  // run: start on the first value to fill in, else on Run (or the typed confirmation when Run
+  // waits for it), so Enter submits. Asked for on open and on "Run again", and done once the
+  // form is rendered (not the last run's panel).
+  const [focusWanted, setFocusWanted] = useState(0);
+  const focusFirst = () => setFocusWanted((n) => n + 1);
+  useEffect(() => {
+    if (!focusWanted || runId !== null) return;
+    const form = formRef.current;
+    const run = runRef.current && !runRef.current.disabled ? runRef.current : null;
+    const confirm = form?.querySelector<HTMLInputElement>('input[aria-label="Confirmation text"]');
+    (form?.querySelector<HTMLInputElement>("input[data-first-field]") ?? run ?? confirm)?.focus();
+  }, [focusWanted, runId]);
+  // A verdict that turns dangerous after opening disables Run: move focus to the typed confirmation.
+  useEffect(() => {
+    if (!dangerous || !open) return;
+    const active = document.activeElement;
+    if (active === runRef.current || active === document.body || active === ref.current) {
+      formRef.current?.querySelector<HTMLInputElement>('input[aria-label="Confirmation text"]')?.focus();
+    }
+  }, [dangerous, open]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -95,6 +121,7 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
       {
         onSuccess: (run) => {
           setRunId(run.id);
+          setRunDone(false);
           onStarted?.(run);
         },
         onError: (err) => {
@@ -106,6 +133,7 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
     );
   };
 
+  const onFinished = useCallback(() => setRunDone(true), []);
   const title = card ? `Run “${card.name}”` : "Run command";
   const blocked = dangerous && typed !== CONFIRM_WORD;
   const reasons = serverDanger?.reasons ?? verdict?.reasons ?? [];
@@ -122,9 +150,9 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
         {verdict && <RiskBadge verdict={serverDanger ? { level: "dangerous", reasons } : verdict} />}
       </div>
       {runId === null ? (
-        <form className="stack" onSubmit={submit}>
+        <form className="stack" onSubmit={submit} ref={formRef}>
           <code className="run-command">{card?.command ?? command}</code>
-          {variables.map((v) => (
+          {variables.map((v, i) => (
             <label key={v.name} className="field">
               <span>
                 {v.name}
@@ -137,6 +165,7 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
                 placeholder={v.default ?? ""}
                 onChange={(e) => setValues((all) => ({ ...all, [v.name]: e.target.value }))}
                 aria-label={`Variable ${v.name}`}
+                data-first-field={i === 0 ? "" : undefined}
               />
             </label>
           ))}
@@ -174,10 +203,20 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
               </label>
             </div>
           </details>
+          {!dangerous && reasons.length > 0 && (
+            <div className="caution-box" role="note">
+              <strong>Check before running: this command is flagged “{verdict?.level}”.</strong>
+              <ul aria-label="Why this is flagged">
+                {reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            </div>
+          )}
           {dangerous && (
             <div className="danger-box" role="alert">
               <strong>{nested.length ? "A value will be run as code." : "This command is dangerous."}</strong>
-              <ul>
+              <ul aria-label="Why this is flagged">
                 {reasons.map((r) => (
                   <li key={r}>{r}</li>
                 ))}
@@ -204,16 +243,24 @@ export function RunDialog({ open, card, command, onClose, onStarted }: Props) {
             <button type="button" onClick={onClose}>
               Close
             </button>
-            <button type="submit" className={dangerous ? "danger" : "primary"} disabled={blocked || start.isPending}>
+            <button ref={runRef} type="submit" className={dangerous ? "danger" : "primary"} disabled={blocked || start.isPending}>
               {start.isPending ? "Starting…" : "Run"}
             </button>
           </div>
         </form>
       ) : (
         <div className="stack">
-          <RunPanel runId={runId} />
+          <RunPanel runId={runId} onFinished={onFinished} />
           <div className="row end">
-            <button type="button" onClick={() => setRunId(null)}>
+            <button
+              type="button"
+              disabled={!runDone}
+              title={runDone ? undefined : "Available when this run has finished"}
+              onClick={() => {
+                setRunId(null);
+                focusFirst();
+              }}
+            >
               Run again
             </button>
             <button type="button" className="primary" onClick={onClose}>
