@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-Shell = Literal["bash", "zsh", "fish", "powershell"]
-SHELLS: tuple[Shell, ...] = ("bash", "zsh", "fish", "powershell")
+Shell = Literal["bash", "zsh", "sh", "dash", "fish", "powershell"]
+SHELLS: tuple[Shell, ...] = ("bash", "zsh", "sh", "dash", "fish", "powershell")
 
 # Used when the agent-role registry has no "architect" entry (or is not available).
 DEFAULT_PERSONA = (
@@ -33,6 +33,8 @@ If the request is ambiguous, pick the most common meaning and say so in "assumpt
 _SHELL_NOTES: dict[str, str] = {
     "bash": "bash syntax",
     "zsh": "zsh syntax (bash-compatible constructs are fine when zsh accepts them)",
+    "sh": "POSIX sh syntax (no bash-only constructs such as [[ ]], arrays or <<<)",
+    "dash": "POSIX sh syntax as dash runs it (no bash-only constructs such as [[ ]], arrays or <<<)",
     "fish": "fish syntax (set VAR value, (cmd) substitution; no bash-only constructs)",
     "powershell": "PowerShell syntax (cmdlets and PowerShell operators, not bash)",
 }

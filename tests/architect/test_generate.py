@@ -157,3 +157,15 @@ def test_an_edited_architect_role_is_used_by_the_next_generation(
     assert "terse sysadmin who loves awk" in system_prompt_sent()
     assert llm_client.delete("/api/roles/architect").status_code == 200
     assert "You are the Architect" in system_prompt_sent()
+
+
+def test_the_architect_writes_for_every_shell_a_card_can_run(
+    llm_client: TestClient, fake_llm_env: FakeLLMServer
+) -> None:
+    # One shell list for the Architect and the card form: sh and dash cards run as written.
+    fake_llm_env.script(Reply(text="```sh\nfind . -name '*.log' -mtime +7\n```"))
+    res = llm_client.post("/api/architect/generate", json={"prompt": "old logs", "shell": "dash"})
+    assert res.status_code == 201, res.text
+    assert res.json()["card"]["shell"] == "dash"
+    (sent,) = fake_llm_env.completion_requests()
+    assert "POSIX sh syntax as dash runs it" in str(sent.body)

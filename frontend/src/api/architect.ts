@@ -2,9 +2,10 @@
 
 import { api } from "./client";
 import { streamSse } from "./sse";
+import { ARCHITECT_SHELLS, type ArchitectShell } from "./shells";
 
-export type Shell = "bash" | "zsh" | "fish" | "powershell";
-export const SHELLS: Shell[] = ["bash", "zsh", "fish", "powershell"];
+export type Shell = ArchitectShell;
+export const SHELLS: Shell[] = ARCHITECT_SHELLS;
 
 export interface ExplanationPart {
   part: string;

@@ -3,7 +3,7 @@
 // server's commands.models.Shell and architect.prompts.Shell.
 
 export type RunShell = "bash" | "sh" | "zsh" | "dash";
-export type ArchitectShell = "bash" | "zsh" | "fish" | "powershell";
+export type ArchitectShell = "bash" | "zsh" | "sh" | "dash" | "fish" | "powershell";
 export type ShellName = RunShell | ArchitectShell;
 
 export interface ShellInfo {
@@ -17,8 +17,8 @@ export interface ShellInfo {
 export const SHELL_LIST: readonly ShellInfo[] = [
   { name: "bash", runs: true, architect: true },
   { name: "zsh", runs: true, architect: true },
-  { name: "sh", runs: true, architect: false },
-  { name: "dash", runs: true, architect: false },
+  { name: "sh", runs: true, architect: true },
+  { name: "dash", runs: true, architect: true },
   { name: "fish", runs: false, architect: true },
   { name: "powershell", runs: false, architect: true },
 ];
@@ -32,11 +32,13 @@ export interface ShellOption {
   disabled: boolean;
 }
 
-/** Every shell, for a picker of what `use` supports: the others are listed disabled, saying why. */
+/** Every shell, in one order, for both pickers. A card cannot run fish or PowerShell (listed
+ * disabled, saying why); the Architect writes for them, labelled as copy-only. */
 export function shellOptions(use: "run" | "architect"): ShellOption[] {
   return SHELL_LIST.map((s) => {
-    const ok = use === "run" ? s.runs : s.architect;
-    const why = use === "run" ? "the Architect only: Forge does not run it" : "runs here; the Architect does not write for it";
-    return { value: s.name, label: ok ? s.name : `${s.name} (${why})`, disabled: !ok };
+    if (use === "run") {
+      return { value: s.name, label: s.runs ? s.name : `${s.name} (the Architect only: Forge does not run it)`, disabled: !s.runs };
+    }
+    return { value: s.name, label: s.runs ? s.name : `${s.name} (to copy: Forge does not run it)`, disabled: false };
   });
 }

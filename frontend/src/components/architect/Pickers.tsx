@@ -2,13 +2,13 @@
 
 import { useEffect, useState } from "react";
 import {
-  SHELLS,
   usableProviders,
   type DefaultModel,
   type ModelCatalog,
   type ModelInfo,
   type Shell,
 } from "../../api/architect";
+import { shellOptions } from "../../api/shells";
 
 export interface Choice {
   provider: string;
@@ -113,9 +113,9 @@ export function Pickers({ catalog, defaultModel, choice, onChange, disabled }: P
             disabled={disabled}
             onChange={(e) => onChange({ ...choice, shell: e.target.value as Shell })}
           >
-            {SHELLS.map((s) => (
-              <option key={s} value={s}>
-                {s}
+            {shellOptions("architect").map((s) => (
+              <option key={s.value} value={s.value} disabled={s.disabled}>
+                {s.label}
               </option>
             ))}
           </select>
