@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -103,3 +104,66 @@ def test_font_size_resizes_the_same_shell_and_ask_the_architect_masks_keys(
         assert "sk-proj-abcdefghijklmnop0123456789" not in prompt
     finally:
         context.close()
+
+
+def _reload(page: Page) -> None:
+    page.reload()
+    expect(page.get_by_test_id("terminal-status")).to_have_text("Connected")
+
+
+def _echo_back_a_line(page: Page) -> None:
+    """After a reload: type one line into `read`; it must come back as typed, nothing more."""
+    _run(page, "end")
+    # `cat -v` shows any escape byte, so an answer replayed into the input could not hide.
+    expect(page.locator(f"{SCREEN} .xterm-rows")).to_contain_text("got[end]")
+
+
+def test_a_reload_answers_no_query_of_the_replayed_output(
+    page: Page, server: ServerProcess
+) -> None:
+    page.goto(f"{server.base_url}/terminal")
+    expect(page.get_by_test_id("terminal-status")).to_have_text("Connected")
+    rows = page.locator(f"{SCREEN} .xterm-rows")
+    # The queries of the issue: cursor position, device attributes (1 and 2), background
+    # colour, a DEC mode. `read` takes xterm's live answers so the prompt stays clean.
+    _run(
+        page,
+        r"printf '\033[6n\033[c\033[>c\033]11;?\007\033[?12$p'; read -rsd R; read -rsd c; "
+        r"read -rsd c; read -rsd '\'; read -rsd y; echo asked-''all",
+    )
+    expect(rows).to_contain_text("asked-all")
+    if shutil.which("vim"):  # a real full-screen program that asks as it starts
+        _run(page, "vim -u DEFAULTS -i NONE notes.txt")
+        expect(rows).to_contain_text("[New]")
+        page.keyboard.type(":q!")
+        page.keyboard.press("Enter")
+    _run(page, "clear; IFS= read -r line; printf 'got[%s]\\n' \"$line\" | cat -v")
+    _reload(page)
+    _echo_back_a_line(page)
+
+
+def test_lines_printed_before_top_are_there_after_it_quits_and_after_a_reload(
+    page: Page, server: ServerProcess
+) -> None:
+    if shutil.which("top") is None:
+        pytest.skip("top is not installed on this machine")
+    page.goto(f"{server.base_url}/terminal")
+    expect(page.get_by_test_id("terminal-status")).to_have_text("Connected")
+    rows = page.locator(f"{SCREEN} .xterm-rows")
+    _run(page, "for i in $(seq 1 60); do echo numbered-$i; done")
+    expect(rows).to_contain_text("numbered-60")
+    _run(page, "top")
+    expect(rows).to_contain_text("load average")
+    page.keyboard.press("q")
+    _run(page, "echo top-''quit")
+    expect(rows).to_contain_text("top-quit")
+    search = page.get_by_label("Search terminal output")
+    for when in ("after top", "after a reload"):
+        if when == "after a reload":
+            _reload(page)
+        for n in (24, 42, 60):
+            search.fill(f"numbered-{n}")
+            search.press("Enter")
+            # A match scrolls into view; a line top's clear had erased is never found.
+            expect(rows, f"numbered-{n} {when}").to_contain_text(f"numbered-{n}")
+            expect(search).not_to_have_attribute("aria-invalid", "true")
