@@ -34,10 +34,12 @@ class TerminalSession:
         rows: int,
         cols: int,
         scrollback_bytes: int,
+        number: int = 1,
         tag: str | None = None,
         group: Path | None = None,
     ) -> None:
         self.id = session_id
+        self.number = number
         self.proc = proc
         self.tag = tag
         self.group = group  # its cgroup (procs.cgroup), where the system offers one
@@ -79,6 +81,7 @@ class TerminalSession:
     def info(self) -> SessionInfo:
         return SessionInfo(
             id=self.id,
+            number=self.number,
             pid=self.proc.pid,
             shell=self.proc.argv[0],
             cwd=self.proc.cwd,

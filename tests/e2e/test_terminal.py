@@ -82,6 +82,8 @@ def test_font_size_resizes_the_same_shell_and_ask_the_architect_masks_keys(
         cols_before = int(re.findall(r"cols=(\d+)", rows.inner_text())[-1])
         with server.client() as api:
             pid = api.get("/api/terminal/sessions").json()[0]["pid"]
+        # At 360 px the font buttons are in the "More actions" menu, which stays open for them.
+        page.get_by_role("button", name="More actions").click()
         for _ in range(3):
             page.get_by_role("button", name="Larger font").click()
         _run(page, "clear; echo now-cols=$(tput cols)")
@@ -97,6 +99,7 @@ def test_font_size_resizes_the_same_shell_and_ask_the_architect_masks_keys(
         assert box is not None
         # xterm selects the whole line on a triple click (its overlay takes the real mouse events).
         page.mouse.click(box["x"] + 20, box["y"] + box["height"] / 2, click_count=3)
+        page.get_by_role("button", name="More actions").click()
         page.get_by_role("button", name="Ask the Architect").click()
         page.wait_for_url(re.compile(r"/architect\?prompt="))
         prompt = parse_qs(urlparse(page.url).query)["prompt"][0]
@@ -167,3 +170,61 @@ def test_lines_printed_before_top_are_there_after_it_quits_and_after_a_reload(
             # A match scrolls into view; a line top's clear had erased is never found.
             expect(rows, f"numbered-{n} {when}").to_contain_text(f"numbered-{n}")
             expect(search).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_the_toolbar_is_one_row_at_360_px_with_its_actions_in_a_menu(
+    browser: Browser, server: ServerProcess
+) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(server.login_url)
+        page.goto(f"{server.base_url}/terminal")
+        expect(page.get_by_test_id("terminal-status")).to_have_text("Connected")
+        more = page.get_by_role("button", name="More actions")
+        toolbar = page.locator(".term-toolbar")
+        bar, button = (
+            toolbar.bounding_box(),
+            page.get_by_role("button", name="Next match").bounding_box(),
+        )
+        assert bar is not None and button is not None
+        assert bar["height"] < 1.5 * button["height"], f"the toolbar wraps: {bar}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+        # Keyboard: the menu opens from its button, says so, and Escape gives focus back.
+        expect(page.get_by_role("button", name="Copy")).to_be_hidden()
+        more.focus()
+        page.keyboard.press("Enter")
+        expect(more).to_have_attribute("aria-expanded", "true")
+        larger = page.get_by_role("button", name="Larger font")
+        expect(larger).to_be_visible()
+        larger.focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("15px")).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(larger).to_be_hidden()
+        expect(more).to_be_focused()
+        expect(more).to_have_attribute("aria-expanded", "false")
+    finally:
+        context.close()
+
+
+def test_closing_a_tab_leaves_the_other_tabs_their_numbers(
+    page: Page, server: ServerProcess
+) -> None:
+    page.goto(f"{server.base_url}/terminal")
+    tabs = page.get_by_role("tab")
+    expect(tabs).to_have_text(["1 · bash"])
+    for count in (2, 3):
+        page.get_by_role("button", name="New terminal").click()
+        expect(tabs).to_have_count(count)
+    expect(tabs).to_have_text(["1 · bash", "2 · bash", "3 · bash"])
+
+    page.get_by_role("button", name="Close terminal 1").click()
+    page.get_by_role("dialog").get_by_role("button", name="Close terminal").click()
+    expect(tabs).to_have_text(["2 · bash", "3 · bash"])
+    page.reload()
+    expect(tabs).to_have_text(["2 · bash", "3 · bash"])
+    page.get_by_role("button", name="New terminal").click()
+    expect(tabs).to_have_text(["2 · bash", "3 · bash", "4 · bash"])
