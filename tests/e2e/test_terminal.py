@@ -228,3 +228,27 @@ def test_closing_a_tab_leaves_the_other_tabs_their_numbers(
     expect(tabs).to_have_text(["2 · bash", "3 · bash"])
     page.get_by_role("button", name="New terminal").click()
     expect(tabs).to_have_text(["2 · bash", "3 · bash", "4 · bash"])
+
+
+def test_a_full_screen_program_open_at_reload_shows_and_gets_no_old_answers(
+    page: Page, server: ServerProcess
+) -> None:
+    if shutil.which("vim") is None:
+        pytest.skip("vim is not installed on this machine")
+    page.goto(f"{server.base_url}/terminal")
+    expect(page.get_by_test_id("terminal-status")).to_have_text("Connected")
+    rows = page.locator(f"{SCREEN} .xterm-rows")
+    _run(page, "vim -u DEFAULTS -i NONE open-at-reload.txt")
+    expect(rows).to_contain_text('"open-at-reload.txt" [New]')
+    _reload(page)
+    # Its screen is back (replayed from where it entered), and it still edits.
+    expect(rows).to_contain_text('"open-at-reload.txt" [New]')
+    page.locator(SCREEN).click()
+    page.keyboard.type("ityped-in-vim")
+    page.keyboard.press("Escape")
+    expect(rows).to_contain_text("typed-in-vim")
+    page.keyboard.type(":q!")
+    page.keyboard.press("Enter")
+    _run(page, "clear; IFS= read -r line; printf 'got[%s]\\n' \"$line\" | cat -v")
+    _reload(page)
+    _echo_back_a_line(page)
