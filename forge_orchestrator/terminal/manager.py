@@ -56,6 +56,8 @@ class TerminalManager:
             rows=req.rows,
             cols=req.cols,
             scrollback_bytes=self.scrollback_bytes,
+            # One more than the highest open one: numbers stay small and never shift.
+            number=max((s.number for s in self.sessions.values()), default=0) + 1,
         )
         self.sessions[session.id] = session
         return session.info()

@@ -23,6 +23,9 @@ class SessionCreate(BaseModel):
 
 class SessionInfo(BaseModel):
     id: str
+    number: int = Field(
+        description="Its tab number, kept for its life: closing another never renumbers it."
+    )
     pid: int
     shell: str
     cwd: str

@@ -39,17 +39,20 @@ class Scrollback:
             return
         self._chunks.append(bytes(data))
         self._size += len(data)
-        excess = self._size - self.capacity
-        while excess > 0:
-            head = self._chunks[0]
-            if len(head) <= excess:
-                self._chunks.popleft()
-                self._size -= len(head)
-                excess -= len(head)
-            else:
-                self._chunks[0] = head[excess:]
-                self._size -= excess
-                excess = 0
+        self.drop_head(self._size - self.capacity)
 
     def snapshot(self) -> bytes:
         return b"".join(self._chunks)
+
+    def drop_head(self, nbytes: int) -> None:
+        """Forget the oldest ``nbytes`` (to make room elsewhere under a shared budget)."""
+        while nbytes > 0 and self._chunks:
+            head = self._chunks[0]
+            if len(head) <= nbytes:
+                self._chunks.popleft()
+                self._size -= len(head)
+                nbytes -= len(head)
+            else:
+                self._chunks[0] = head[nbytes:]
+                self._size -= nbytes
+                nbytes = 0

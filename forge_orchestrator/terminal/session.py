@@ -19,7 +19,7 @@ from .flow_control import FlowControl
 from .models import SessionInfo
 from .protocol import DetachedFrame, ErrorFrame, ExitFrame, OutputFrame, ReadyFrame, ReplayFrame
 from .pty_process import PtyProcess, set_winsize, terminate, try_reap
-from .scrollback import Scrollback
+from .replay import ReplayBuffer
 
 READ_CHUNK = 64 * 1024
 MAX_PENDING_INPUT = 4 * 1024 * 1024
@@ -34,17 +34,19 @@ class TerminalSession:
         rows: int,
         cols: int,
         scrollback_bytes: int,
+        number: int = 1,
         tag: str | None = None,
         group: Path | None = None,
     ) -> None:
         self.id = session_id
+        self.number = number
         self.proc = proc
         self.tag = tag
         self.group = group  # its cgroup (procs.cgroup), where the system offers one
         self.rows = rows
         self.cols = cols
         self.created_at = iso(utcnow()) or ""
-        self.scrollback = Scrollback(scrollback_bytes)
+        self.scrollback = ReplayBuffer(scrollback_bytes)
         self.flow = FlowControl()
         self.client: Attachment | None = None
         self.detached_since: float | None = time.monotonic()
@@ -79,6 +81,7 @@ class TerminalSession:
     def info(self) -> SessionInfo:
         return SessionInfo(
             id=self.id,
+            number=self.number,
             pid=self.proc.pid,
             shell=self.proc.argv[0],
             cwd=self.proc.cwd,
@@ -119,14 +122,8 @@ class TerminalSession:
         raw = self.scrollback.snapshot()
         # Bytes of a character still split across reads go out with the next live frame.
         pending = self._decoder.getstate()[0]
-        if pending:
+        if pending and not self.scrollback.pending and raw.endswith(pending):
             raw = raw[: -len(pending)]
-        if self.scrollback.wrapped:
-            # The ring buffer may start inside a multibyte character: skip continuation bytes.
-            start = 0
-            while start < min(len(raw), 3) and 0x80 <= raw[start] < 0xC0:
-                start += 1
-            raw = raw[start:]
         return raw
 
     def detach(self, client: Attachment) -> None:

@@ -126,3 +126,17 @@ def test_closing_unknown_session_is_404(client: TestClient) -> None:
     res = client.delete("/api/terminal/sessions/nope")
     assert res.status_code == 404
     assert_error_shape(res.json(), "not_found")
+
+
+def test_tab_numbers_stay_with_their_sessions(
+    client: TestClient, new_session: Callable[..., Any]
+) -> None:
+    first, second, third = (new_session()["id"] for _ in range(3))
+    assert client.delete(f"/api/terminal/sessions/{first}").status_code == 200
+    listed = client.get("/api/terminal/sessions").json()
+    # Closing the first renumbers nobody; a new one takes the next number up.
+    assert [(s["id"], s["number"]) for s in listed] == [(second, 2), (third, 3)]
+    assert new_session()["number"] == 4
+    for session in client.get("/api/terminal/sessions").json():
+        client.delete(f"/api/terminal/sessions/{session['id']}")
+    assert new_session()["number"] == 1

@@ -56,6 +56,23 @@ def test_detach_reattach_replays_scrollback(
         again.read_until("after-reattach")
 
 
+def test_reattach_replays_output_but_not_the_queries_in_it(
+    new_session: Callable[..., Any], attach: Callable[..., Any]
+) -> None:
+    info = new_session()
+    with attach(info["id"]) as term:
+        term.attach_frames()
+        # The live client gets the queries (a program is waiting for the answers)…
+        term.type("printf 'asked\\033[6n\\033[c\\033]11;?\\007-''done\\n'\r")
+        live = term.read_until("asked\x1b[6n\x1b[c\x1b]11;?\x07-done")
+        assert "\x1b[6n" in live
+    with attach(info["id"]) as again:
+        _, replay = again.attach_frames()
+        # …a reattaching one only what they left on the screen, so nothing is answered twice.
+        assert "asked-done" in replay["data"]
+        assert "\x1b[6n" not in replay["data"] and "\x1b]11;?" not in replay["data"]
+
+
 def test_shell_exit_reports_code_and_is_kept_for_replay(
     client: TestClient, new_session: Callable[..., Any], attach: Callable[..., Any]
 ) -> None:

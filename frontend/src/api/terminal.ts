@@ -4,6 +4,8 @@ import { api } from "./client";
 
 export interface TerminalSession {
   id: string;
+  /** Its tab number for its whole life (closing another tab never renumbers it). */
+  number: number;
   pid: number;
   shell: string;
   cwd: string;

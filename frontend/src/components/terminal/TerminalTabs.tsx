@@ -25,15 +25,15 @@ function dotClass(status: ConnectionStatus | undefined): string {
   }
 }
 
-export function tabLabel(session: TerminalSession, index: number): string {
+export function tabLabel(session: TerminalSession): string {
   const shell = session.shell.split("/").pop() || "shell";
-  return `${index + 1} · ${shell}`;
+  return `${session.number} · ${shell}`;
 }
 
 export function TerminalTabs({ sessions, activeId, statuses, creating, onSelect, onClose, onNew }: Props) {
   return (
     <div className="term-tabs" role="tablist" aria-label="Terminal sessions">
-      {sessions.map((s, i) => (
+      {sessions.map((s) => (
         <div key={s.id} className={`term-tab ${s.id === activeId ? "active" : ""}`}>
           <button
             role="tab"
@@ -43,9 +43,9 @@ export function TerminalTabs({ sessions, activeId, statuses, creating, onSelect,
             onClick={() => onSelect(s.id)}
           >
             <span className={`term-dot ${dotClass(statuses[s.id])}`} aria-hidden="true" />
-            {tabLabel(s, i)}
+            {tabLabel(s)}
           </button>
-          <button className="icon-button term-tab-close" aria-label={`Close terminal ${i + 1}`} onClick={() => onClose(s)}>
+          <button className="icon-button term-tab-close" aria-label={`Close terminal ${s.number}`} onClick={() => onClose(s)}>
             ×
           </button>
         </div>

@@ -67,6 +67,10 @@ export function TerminalView({ session, active, fontSize, ref, onStatus, onError
       fontFamily: 'ui-monospace, "JetBrains Mono", "SFMono-Regular", Menlo, Consolas, monospace',
       cursorBlink: true,
       scrollback: 10000,
+      // A clear of the whole screen (ED2, what `top` sends first) moves what was on it into
+      // the scrollback instead of erasing it, as GNOME Terminal, Windows Terminal and PuTTY do:
+      // 60 lines printed before `top` are still there to scroll to and search after it quits.
+      scrollOnEraseInDisplay: true,
       theme: THEME,
       allowProposedApi: true, // the search add-on's match decorations use it
     });

@@ -115,6 +115,21 @@ describe("TerminalConnection", () => {
     ]);
   });
 
+  it("sends nothing the terminal produces while it renders a replay (answers to old queries)", () => {
+    const { conn, sockets, writes } = setup();
+    const ws = sockets[0]!;
+    ws.deliver({ type: "ready", session });
+    ws.deliver({ type: "replay", data: "\x1b[6n", bytes: 4 });
+    conn.input("\x1b[24;1R"); // what xterm.js answers while parsing the replay
+    writes[0]!.done();
+    conn.input("ls\r");
+    vi.advanceTimersByTime(50);
+    expect(ws.sent).toEqual([
+      { type: "input", data: "ls\r" },
+      { type: "ack", bytes: 4 },
+    ]);
+  });
+
   it("ignores a replaced socket's late acks after a reconnect", () => {
     const { conn, sockets, writes } = setup();
     sockets[0]!.deliver({ type: "output", data: "x", bytes: 1 });

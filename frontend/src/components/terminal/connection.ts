@@ -46,6 +46,10 @@ export class TerminalConnection {
   private disposed = false;
   private exited: number | null | undefined = undefined;
   private generation = 0;
+  // While xterm.js parses a replay it answers any query left in it (cursor position, colours…)
+  // through onData; those answers would reach the shell as typed input. Replay must never
+  // produce input, so input is dropped until the replay's write callback has fired.
+  private replaying = false;
   status: ConnectionStatus = { kind: "connecting" };
 
   /** `url`: a fixed URL, or a function giving a fresh one (with a new single-use ticket) per try. */
@@ -60,6 +64,7 @@ export class TerminalConnection {
     this.clearRetry();
     this.setStatus({ kind: "connecting" });
     const generation = ++this.generation;
+    this.replaying = false;
     if (typeof this.url === "string") {
       this.open(this.url, generation);
       return;
@@ -94,6 +99,7 @@ export class TerminalConnection {
   }
 
   input(data: string): void {
+    if (this.replaying) return;
     this.send({ type: "input", data });
   }
 
@@ -135,9 +141,15 @@ export class TerminalConnection {
         this.setStatus(this.exited === undefined ? { kind: "connected" } : { kind: "exited", code: this.exited });
         this.handlers.onReady(frame.session);
         break;
-      case "replay":
-        this.handlers.onReplay(frame.data, done(frame.bytes));
+      case "replay": {
+        this.replaying = true;
+        const acked = done(frame.bytes);
+        this.handlers.onReplay(frame.data, () => {
+          if (generation === this.generation) this.replaying = false;
+          acked();
+        });
         break;
+      }
       case "output":
         this.handlers.onOutput(frame.data, done(frame.bytes));
         break;
