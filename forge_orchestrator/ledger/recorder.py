@@ -24,6 +24,7 @@ from . import rollup
 Status = Literal["SUCCESS", "FAILED", "TIMEOUT", "PENDING"]
 PENDING: Status = "PENDING"
 ORPHAN_ERROR = "The server stopped during this call; its outcome was not recorded."
+INTERRUPTED = "interrupted"
 CostStatus = Literal["priced", "free", "unpriced", "not_billed"]
 
 
@@ -67,6 +68,7 @@ class LedgerEntry:
     streamed: bool = False
     run_id: str | None = None
     node_id: str | None = None
+    outcome: str | None = None  # an outcomes.Outcome once settled
 
 
 _FIELDS = tuple(f.name for f in fields(LedgerEntry))
@@ -143,7 +145,7 @@ def settle_orphans(engine: Engine) -> int:
         if not rows:
             return 0
         for row in rows:
-            row.update(status="FAILED", error_message=ORPHAN_ERROR)
+            row.update(status="FAILED", error_message=ORPHAN_ERROR, outcome=INTERRUPTED)
             if row["cost_status"] == "not_billed":
                 row["total_cost_usd"] = 0.0
             conn.execute(
@@ -152,6 +154,7 @@ def settle_orphans(engine: Engine) -> int:
                 .values(
                     status="FAILED",
                     error_message=ORPHAN_ERROR,
+                    outcome=INTERRUPTED,
                     total_cost_usd=row["total_cost_usd"],
                 )
             )

@@ -51,6 +51,8 @@ token_ledger = Table(
     Column("streamed", Boolean, nullable=False, default=False),
     Column("run_id", String(64), nullable=True),
     Column("node_id", String(200), nullable=True),
+    # Why a row has its status (ledger/outcomes.py): budget_refused, cancelled, timeout, ...
+    Column("outcome", String(20), nullable=True),
     Index("ix_token_ledger_timestamp_id", "timestamp", "id"),
     Index("ix_token_ledger_model_used_timestamp", "model_used", "timestamp"),
     Index("ix_token_ledger_provider_timestamp", "provider", "timestamp"),
