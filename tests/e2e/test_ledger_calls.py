@@ -108,6 +108,13 @@ def test_from_the_architects_ledger_link_to_the_call_and_back_to_its_row(
     # The old row detail was a dump of column names.
     expect(calls.get_by_text("prompt_hash")).to_have_count(0)
 
+    # The call's page at phone width: readable without sideways scrolling.
+    inline.page.get_by_role("link", name=re.compile(r"Open call #\d+")).click()
+    page.set_viewport_size({"width": 360, "height": 740})
+    expect(page.get_by_test_id("call-detail").get_by_role("region", name="Prompt")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the call page scrolls sideways at 360 px ({width}px wide)"
+
 
 def test_filters_live_in_the_url_and_survive_a_reload(page: Page, server: ServerProcess) -> None:
     seed(
