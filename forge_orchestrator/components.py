@@ -20,6 +20,7 @@ def components() -> list[Component]:
     from .commands.component import commands_component
     from .flows.component import flows_component
     from .keyring.component import keyring_component
+    from .ledger.capture_component import captures_component
     from .ledger.component import budgets_component
     from .llm.component import llm_component
     from .terminal.component import terminal_component
@@ -28,6 +29,7 @@ def components() -> list[Component]:
         keyring_component,
         llm_component,
         budgets_component,
+        captures_component,
         commands_component,
         flows_component,
         terminal_component,

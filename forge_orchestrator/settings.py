@@ -100,6 +100,24 @@ class Settings(BaseSettings):
         1024 * 1024, ge=4096, description="Scrollback replayed when a terminal is re-attached."
     )
 
+    capture_calls: bool = Field(
+        True,
+        description="Keep each LLM call's prompt and answer (keys redacted) for the Ledger's "
+        "call detail view.",
+    )
+    capture_max_bytes: int = Field(
+        64 * 1024,
+        ge=1024,
+        description="Stored bytes per side (prompt, answer) of a captured call; the rest is cut "
+        "with a marker.",
+    )
+    capture_retention_days: int = Field(
+        30,
+        ge=1,
+        description="Captured prompts and answers older than this are deleted (at start-up "
+        "and hourly); the ledger rows stay.",
+    )
+
     @field_validator("token")
     @classmethod
     def _token_long_enough(cls, value: SecretStr | None) -> SecretStr | None:

@@ -1,16 +1,19 @@
-"""GET /api/ledger: every recorded LLM call, newest first, filtered, keyset-paginated."""
+"""GET /api/ledger: every recorded LLM call, newest first, filtered, keyset-paginated; and one
+call with its prompt and answer (GET /api/ledger/calls/{id})."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, field_serializer
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field, field_serializer
 from starlette.concurrency import run_in_threadpool
 
 from ..db.utils import iso
-from ..ledger.queries import MAX_LIMIT, LedgerFilters, list_entries
+from ..ledger.call_detail import CaptureState, call_detail
+from ..ledger.capture import CapturePolicy
+from ..ledger.queries import MAX_LIMIT, ListFilters, list_entries
 
 router = APIRouter(tags=["ledger"])
 
@@ -46,6 +49,10 @@ class LedgerItem(BaseModel):
     streamed: bool
     run_id: str | None
     node_id: str | None
+    outcome: str | None = Field(
+        description="Why the row has its status: ok, budget_refused, cancelled, provider_error, "
+        "timeout, not_configured, invalid_request, interrupted or error (null while pending)."
+    )
 
     @field_serializer("timestamp")
     def _ts(self, value: datetime) -> str | None:
@@ -60,7 +67,7 @@ class LedgerPage(BaseModel):
 @router.get("/ledger", response_model=LedgerPage)
 async def list_ledger(
     request: Request,
-    filters: Annotated[LedgerFilters, Query()],
+    filters: Annotated[ListFilters, Query()],
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> LedgerPage:
@@ -69,3 +76,41 @@ async def list_ledger(
     )
     items: list[Any] = [LedgerItem.model_validate(r) for r in rows]
     return LedgerPage(items=items, next_cursor=next_cursor)
+
+
+class CallMessage(BaseModel):
+    role: str
+    content: str
+
+
+class CallCapture(BaseModel):
+    state: CaptureState = Field(
+        description="captured; off (capture is turned off); expired (past the retention "
+        "period); not_captured (capture was off then, or the row predates it); pending"
+    )
+    message: str = Field(description="What a reader should know when nothing is shown.")
+    messages: list[CallMessage] = Field(description="The prompt: system first, keys redacted.")
+    response: str | None = Field(description="The answer (partial for a stopped call).")
+    request_bytes: int = 0
+    response_bytes: int = 0
+    request_truncated: bool = False
+    response_truncated: bool = False
+    created_at: datetime | None = None
+
+    @field_serializer("created_at")
+    def _ts(self, value: datetime | None) -> str | None:
+        return iso(value) if value is not None else None
+
+
+class CallDetail(BaseModel):
+    call: LedgerItem
+    capture: CallCapture
+
+
+@router.get("/ledger/calls/{call_id}", response_model=CallDetail)
+async def get_call(request: Request, call_id: Annotated[int, Path(ge=1)]) -> CallDetail:
+    """One call: its ledger row, and its prompt and answer if they were captured."""
+    detail = await run_in_threadpool(
+        call_detail, request.app.state.engine, call_id, CapturePolicy.of(request.app.state.settings)
+    )
+    return CallDetail.model_validate(detail)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, case, func, select
 from ..db.tables import token_ledger
 from .optimizer_models import Suggestion, describe, unit_target
 from .optimizer_rules import FAILURE_RATE, MIN_CALLS, UNIT, Window, _in_window, _make, _usd
+from .outcomes import count_sql
 
 L = token_ledger.c
 MAX_TOKENS_FACTOR = 4
@@ -21,7 +22,8 @@ def ceil_to(value: float, step: int) -> int:
 
 
 def rule_failure_rate(conn: Connection, w: Window) -> list[Suggestion]:
-    failed = case((L.status == "FAILED", 1), else_=0)
+    # Budget refusals and stopped calls are not the provider failing (ledger/outcomes.py).
+    failed = count_sql(L.status, L.outcome)[0]
     timed_out = case((L.status == "TIMEOUT", 1), else_=0)
     stmt = (
         select(

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, Select, select, tuple_
 
 from ..db.tables import token_ledger
 from ..errors import ValidationFailed
+from .outcomes import Outcome
 
 L = token_ledger.c
 S = TypeVar("S", bound=Select[Any])
@@ -39,6 +40,14 @@ class LedgerFilters(BaseModel):
         return value
 
 
+class ListFilters(LedgerFilters):
+    """The list's extra filters: one flow run's step, or one outcome (rollups keep neither)."""
+
+    run_id: str | None = Field(None, max_length=64)
+    node_id: str | None = Field(None, max_length=200)
+    outcome: Outcome | None = None
+
+
 def apply_filters(stmt: S, filters: LedgerFilters) -> S:
     """Add the filters' WHERE clauses to any select over token_ledger."""
     for column, value in (
@@ -54,6 +63,14 @@ def apply_filters(stmt: S, filters: LedgerFilters) -> S:
         stmt = stmt.where(L.timestamp >= filters.since)
     if filters.until is not None:
         stmt = stmt.where(L.timestamp < filters.until)
+    if isinstance(filters, ListFilters):
+        for column, value in (
+            (L.run_id, filters.run_id),
+            (L.node_id, filters.node_id),
+            (L.outcome, filters.outcome),
+        ):
+            if value is not None:
+                stmt = stmt.where(column == value)
     return stmt
 
 

@@ -24,6 +24,7 @@ from . import rollup
 Status = Literal["SUCCESS", "FAILED", "TIMEOUT", "PENDING"]
 PENDING: Status = "PENDING"
 ORPHAN_ERROR = "The server stopped during this call; its outcome was not recorded."
+INTERRUPTED = "interrupted"
 CostStatus = Literal["priced", "free", "unpriced", "not_billed"]
 
 
@@ -69,6 +70,7 @@ class LedgerEntry:
     node_id: str | None = None
     cache_write_extended_tokens: int = 0
     price_cache_write_extended_per_mtok: float | None = None
+    outcome: str | None = None  # an outcomes.Outcome once settled
 
 
 _FIELDS = tuple(f.name for f in fields(LedgerEntry))
@@ -145,7 +147,7 @@ def settle_orphans(engine: Engine) -> int:
         if not rows:
             return 0
         for row in rows:
-            row.update(status="FAILED", error_message=ORPHAN_ERROR)
+            row.update(status="FAILED", error_message=ORPHAN_ERROR, outcome=INTERRUPTED)
             if row["cost_status"] == "not_billed":
                 row["total_cost_usd"] = 0.0
             conn.execute(
@@ -154,6 +156,7 @@ def settle_orphans(engine: Engine) -> int:
                 .values(
                     status="FAILED",
                     error_message=ORPHAN_ERROR,
+                    outcome=INTERRUPTED,
                     total_cost_usd=row["total_cost_usd"],
                 )
             )

@@ -26,6 +26,7 @@ from ..db.engine import write_tx
 from ..db.prepared import Prepared
 from ..db.tables import ledger_latency_hist, ledger_rollup, token_ledger
 from .latency_hist import bucket_of, bucket_sql
+from .outcomes import count_sql, counts
 
 DIMENSIONS = ("provider", "model_used", "agent_role", "flow_id", "status")
 # Each view keeps some ledger columns and sums over the rest. A summary reads the smallest
@@ -43,7 +44,8 @@ VIEWS: dict[str, tuple[str, ...]] = {
 }
 GRAINS = ("day", "month")
 KEY = ("dims", "grain", "bucket_start", *DIMENSIONS)
-SUMS = (
+# The sums as revision 0007 created them; revision 0009 added the last two.
+SUMS_0007 = (
     "calls",
     "input_tokens",
     "output_tokens",
@@ -52,6 +54,7 @@ SUMS = (
     "failures",
     "timeouts",
 )
+SUMS = (*SUMS_0007, "refusals", "cancellations")
 L = token_ledger.c
 
 
@@ -69,14 +72,17 @@ def rollup_rows(
     for row in rows:
         cost = row.get("total_cost_usd")
         status = row["status"]
+        failures, refusals, cancellations = counts(status, row.get("outcome"))
         add = (
             1,
             row.get("input_tokens") or 0,
             row.get("output_tokens") or 0,
             cost or 0.0,
             int(cost is None),
-            int(status == "FAILED"),
+            failures,
             int(status == "TIMEOUT"),
+            refusals,
+            cancellations,
         )
         bucket = bucket_of(row.get("latency_ms") or 0)
         values = {d: row.get(d) or "" for d in DIMENSIONS}
@@ -138,10 +144,18 @@ def _bucket_start_sql(conn: Connection, grain: str) -> ColumnElement[Any]:
     return func.strftime(literal_column(f"'{fmt}'"), L.timestamp)
 
 
-def backfill(conn: Connection) -> None:
-    """Build both rollups from token_ledger in SQL (INSERT … SELECT … GROUP BY); tables empty."""
-    failed = case((L.status == "FAILED", 1), else_=0)
+def backfill(conn: Connection, *, outcomes: bool = False) -> None:
+    """Build both rollups from token_ledger in SQL (INSERT … SELECT … GROUP BY); tables empty.
+
+    ``outcomes`` False builds the schema of revision 0007, which calls this before the outcome
+    column exists (every FAILED row a failure); revision 0009 and ``rebuild`` pass True.
+    """
+    if outcomes:
+        failed, refused, cancelled = count_sql(L.status, L.outcome)
+    else:
+        failed, refused, cancelled = case((L.status == "FAILED", 1), else_=0), None, None
     timed_out = case((L.status == "TIMEOUT", 1), else_=0)
+    sum_names = SUMS if outcomes else SUMS_0007
     settled = L.status != "PENDING"  # a call in flight is counted when it settles
     for grain in GRAINS:
         start = _bucket_start_sql(conn, grain)
@@ -164,11 +178,12 @@ def backfill(conn: Connection) -> None:
                     func.count() - func.count(L.total_cost_usd),
                     func.coalesce(func.sum(failed), 0),
                     func.coalesce(func.sum(timed_out), 0),
+                    *(func.coalesce(func.sum(c), 0) for c in (refused, cancelled) if c is not None),
                 )
                 .where(settled)
                 .group_by(*group)
             )
-            conn.execute(insert(ledger_rollup).from_select([*KEY, *SUMS], sums))
+            conn.execute(insert(ledger_rollup).from_select([*KEY, *sum_names], sums))
             bucket = bucket_sql(L.latency_ms)
             hist = (
                 select(*keys, bucket.label("bucket"), func.count())
@@ -183,4 +198,4 @@ def rebuild(engine: Engine) -> None:
     with write_tx(engine) as conn:
         conn.execute(delete(ledger_latency_hist))
         conn.execute(delete(ledger_rollup))
-        backfill(conn)
+        backfill(conn, outcomes=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Connection, Engine, Select, case, func, literal, select
 
 from ..db.tables import token_ledger
 from .latency_hist import percentile
+from .outcomes import count_sql
 from .queries import LedgerFilters, apply_filters
 from .summary_rollup import FILTER_COLUMNS, Acc, add_histograms, add_sums, choose_view, plan
 
@@ -22,8 +23,10 @@ class SummaryRow(BaseModel):
     input_tokens: int
     output_tokens: int
     cost_usd: float
-    failures: int
+    failures: int = Field(description="FAILED calls, not counting refusals and cancellations.")
     timeouts: int
+    refusals: int = Field(0, description="Calls a budget refused before the provider was asked.")
+    cancellations: int = Field(0, description="Calls stopped by the user or the caller.")
     latency_p50_ms: int | None
     latency_p95_ms: int | None
 
@@ -75,6 +78,7 @@ def _summary_select(filters: LedgerFilters, key: ColumnElement[Any] | None) -> S
             L.output_tokens,
             L.total_cost_usd,
             L.status,
+            L.outcome,
             L.latency_ms,
             func.row_number().over(partition_by=key, order_by=L.latency_ms).label("rn"),
             func.count().over(partition_by=key).label("n"),
@@ -82,14 +86,17 @@ def _summary_select(filters: LedgerFilters, key: ColumnElement[Any] | None) -> S
         filters,
     ).subquery("ranked")
     r = ranked.c
+    failed, refused, cancelled = count_sql(r.status, r.outcome)
     stmt = select(
         r.k,
         func.count().label("calls"),
         func.coalesce(func.sum(r.input_tokens), 0).label("input_tokens"),
         func.coalesce(func.sum(r.output_tokens), 0).label("output_tokens"),
         func.coalesce(func.sum(r.total_cost_usd), 0.0).label("cost_usd"),
-        func.coalesce(func.sum(case((r.status == "FAILED", 1), else_=0)), 0).label("failures"),
+        func.coalesce(func.sum(failed), 0).label("failures"),
         func.coalesce(func.sum(case((r.status == "TIMEOUT", 1), else_=0)), 0).label("timeouts"),
+        func.coalesce(func.sum(refused), 0).label("refusals"),
+        func.coalesce(func.sum(cancelled), 0).label("cancellations"),
         func.max(case((r.rn == _rank(r.n, 50), r.latency_ms))).label("p50"),
         func.max(case((r.rn == _rank(r.n, 95), r.latency_ms))).label("p95"),
     )
@@ -105,6 +112,8 @@ def _row(key: Any, m: Any) -> SummaryRow:
         cost_usd=round(float(m.cost_usd), 10),
         failures=int(m.failures),
         timeouts=int(m.timeouts),
+        refusals=int(m.refusals),
+        cancellations=int(m.cancellations),
         latency_p50_ms=None if m.p50 is None else int(m.p50),
         latency_p95_ms=None if m.p95 is None else int(m.p95),
     )
@@ -128,6 +137,8 @@ def _from_acc(key: str | None, acc: Acc) -> SummaryRow:
         cost_usd=round(acc.cost_usd, 10),
         failures=acc.failures,
         timeouts=acc.timeouts,
+        refusals=acc.refusals,
+        cancellations=acc.cancellations,
         latency_p50_ms=percentile(acc.hist, n, 50),
         latency_p95_ms=percentile(acc.hist, n, 95),
     )

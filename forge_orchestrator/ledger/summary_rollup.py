@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Connection, Select, Table, case, func, sel
 
 from ..db.tables import ledger_latency_hist, ledger_rollup, token_ledger
 from .latency_hist import bucket_of
+from .outcomes import count_sql
 from .queries import LedgerFilters, apply_filters
 from .rollup import VIEWS
 
@@ -37,6 +38,8 @@ class Acc:
     cost_usd: float = 0.0
     failures: int = 0
     timeouts: int = 0
+    refusals: int = 0
+    cancellations: int = 0
     hist: Counter[int] = field(default_factory=Counter)
 
     def add(self, row: Any) -> None:
@@ -46,6 +49,8 @@ class Acc:
         self.cost_usd += float(row.cost_usd)
         self.failures += int(row.failures)
         self.timeouts += int(row.timeouts)
+        self.refusals += int(row.refusals)
+        self.cancellations += int(row.cancellations)
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,7 @@ def add_sums(
     for piece in pieces:
         if piece.source == "raw":
             k = _key(token_ledger, group_by)
+            failed, refused, cancelled = count_sql(L.status, L.outcome)
             stmt: Any = apply_filters(
                 select(
                     k.label("k"),
@@ -156,12 +162,12 @@ def add_sums(
                     func.coalesce(func.sum(L.input_tokens), 0).label("input_tokens"),
                     func.coalesce(func.sum(L.output_tokens), 0).label("output_tokens"),
                     func.coalesce(func.sum(L.total_cost_usd), 0.0).label("cost_usd"),
-                    func.coalesce(func.sum(case((L.status == "FAILED", 1), else_=0)), 0).label(
-                        "failures"
-                    ),
+                    func.coalesce(func.sum(failed), 0).label("failures"),
                     func.coalesce(func.sum(case((L.status == "TIMEOUT", 1), else_=0)), 0).label(
                         "timeouts"
                     ),
+                    func.coalesce(func.sum(refused), 0).label("refusals"),
+                    func.coalesce(func.sum(cancelled), 0).label("cancellations"),
                 ),
                 _raw_filters(f, piece),
             ).group_by(k)
@@ -174,6 +180,8 @@ def add_sums(
                     func.sum(R.cost_usd).label("cost_usd"),
                     func.sum(R.failures).label("failures"),
                     func.sum(R.timeouts).label("timeouts"),
+                    func.sum(R.refusals).label("refusals"),
+                    func.sum(R.cancellations).label("cancellations"),
                 ),
                 ledger_rollup,
                 view,

@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection
 
 from ..db.engine import write_tx
-from ..errors import AppError, ProviderError, ProviderTimeout, database_fault, database_fault_kind
+from ..errors import (
+    AppError,
+    BudgetExceeded,
+    NotConfigured,
+    ProviderError,
+    ProviderTimeout,
+    ValidationFailed,
+    database_fault,
+    database_fault_kind,
+)
+from ..ledger import capture
+from ..ledger.outcomes import CANCELLED, REFUSED, Outcome
 from ..ledger.recorder import LedgerEntry, Status, insert_pending, record_in, settle_in
 from .accounting import apply_usage, estimate_usage, new_entry
 from .budget_hook import BudgetHook
@@ -29,7 +40,17 @@ if TYPE_CHECKING:
     from .gateway import Gateway
 
 log = logging.getLogger("forge_orchestrator.llm")
-CANCELLED = "cancelled"
+
+
+def refusal_outcome(exc: AppError) -> Outcome:
+    """Why a call was stopped before the provider was asked."""
+    if isinstance(exc, BudgetExceeded):
+        return REFUSED
+    if isinstance(exc, NotConfigured):
+        return "not_configured"
+    if isinstance(exc, ValidationFailed):
+        return "invalid_request"
+    return "error"
 
 
 class CallRun:
@@ -46,6 +67,8 @@ class CallRun:
         self.ttft_ms: int | None = None
         self.recorded = False
         self.ledger_id: int | None = None  # the PENDING row, once written
+        self.answer: str | None = None  # what came back, whole or partial, for the capture
+        self.capture: capture.Capture | None = None
         self.entry: LedgerEntry = new_entry(
             req, ctx, req.provider or "unconfigured", streamed=streamed
         )
@@ -74,7 +97,7 @@ class CallRun:
                 ):
                     await asyncio.to_thread(self._reserve, hook, target)
         except AppError as exc:
-            await self._write_failed("FAILED", exc.message)
+            await self._write_failed("FAILED", exc.message, refusal_outcome(exc))
             raise
         except asyncio.CancelledError:
             self.cancelled()
@@ -160,7 +183,7 @@ class CallRun:
             usage = await asyncio.to_thread(estimate_usage, self.req, self.target.model, text)
             source = "estimated"
         cost = apply_usage(e, self.gw.prices, usage, source, self.target.model)
-        e.status = "SUCCESS"
+        e.status, e.outcome, self.answer = "SUCCESS", "ok", text
         ledger_id = await self._write()
         log.debug(
             "llm %s/%s ok %dms in=%d out=%d",
@@ -182,14 +205,16 @@ class CallRun:
             request_id=request_id,
         )
 
-    async def fail(self, failure: Failure, partial: str | None = None) -> ProviderError:
+    async def fail(
+        self, failure: Failure, partial: str | None = None, reported: Usage | None = None
+    ) -> ProviderError:
         """Record the failure and return the (redacted) error to raise."""
         message = self.gw.redact(failure.message, self._key())
         self.entry.request_id = failure.request_id
-        if partial:
-            self._estimate_partial(partial)
+        if partial is not None:
+            self._charge_partial(partial, reported)
         status: Status = "TIMEOUT" if failure.kind == "timeout" else "FAILED"
-        await self._write_failed(status, message)
+        await self._write_failed(status, message, "timeout" if status == "TIMEOUT" else None)
         details = {"provider": self.entry.provider, "attempts": self.attempts.count}
         if failure.status is not None:
             details["status"] = failure.status
@@ -197,13 +222,17 @@ class CallRun:
             return ProviderTimeout(message, details=details)
         return ProviderError(message, details=details)
 
-    def cancelled(self, partial: str | None = None) -> None:
+    def cancelled(self, partial: str | None = None, reported: Usage | None = None) -> None:
         """The caller went away. A cancelled task cannot await, and the loop must not wait on
-        the database: written now if that needs no wait, else by a background task."""
+        the database: written now if that needs no wait, else by a background task.
+
+        ``partial`` is given once the provider accepted the request (an open stream): it bills
+        the prompt and what it generated, so the row is charged for them (estimated)."""
         if self.recorded:
             return
-        if partial:
-            self._estimate_partial(partial)
+        if partial is not None:
+            self._charge_partial(partial, reported)
+        self.entry.outcome = CANCELLED
         self._finish("FAILED", CANCELLED)
         self.recorded = True
         what = f"cancelled call's ledger row {self.ledger_id or ''}".strip()
@@ -219,14 +248,22 @@ class CallRun:
     def _elapsed_ms(self) -> int:
         return int((time.perf_counter() - self.t0) * 1000)
 
-    def _estimate_partial(self, partial: str) -> None:
+    def _charge_partial(self, partial: str, reported: Usage | None) -> None:
+        """A cut-off call: the prompt as the provider reported it (else counted here) and at
+        least the text that arrived; flagged as estimated."""
+        self.answer = partial
         model = self.target.model if self.target else self.entry.model_used
         usage = estimate_usage(self.req, model, partial)
+        if reported is not None and reported.input_tokens:
+            out = max(reported.output_tokens, usage.output_tokens)
+            usage = reported.model_copy(update={"output_tokens": out})
         apply_usage(self.entry, self.gw.prices, usage, "estimated", model)
 
     def _finish(self, status: Status, error: str | None) -> None:
         e = self.entry
         e.status = status
+        if e.outcome is None:
+            e.outcome = "provider_error"
         e.error_message = error
         e.latency_ms = self._elapsed_ms()
         e.attempts = self.attempts.count
@@ -234,8 +271,31 @@ class CallRun:
         if e.cost_status == "not_billed":
             # Nothing came back, so nothing is billed: an explicit zero, flagged as such.
             e.total_cost_usd = 0.0
+        self.capture = self._capture()
 
-    async def _write_failed(self, status: Status, message: str) -> None:
+    def _capture(self) -> capture.Capture | None:
+        policy = self.gw.capture
+        if not policy.enabled:
+            return None
+        req = self.req
+        try:
+            return capture.build(
+                req.system,
+                [(m.role, m.content) for m in req.messages],
+                self.answer,
+                self.gw.redactor(self._key()),
+                policy.max_bytes,
+            )
+        except Exception:
+            # The capture is a convenience; it must never cost the call its ledger row.
+            log.exception("could not capture the prompt and answer of an LLM call")
+            return None
+
+    async def _write_failed(
+        self, status: Status, message: str, outcome: Outcome | None = None
+    ) -> None:
+        if outcome is not None:
+            self.entry.outcome = outcome
         self._finish(status, message)
         await self._write()
         log.warning(
@@ -267,8 +327,12 @@ class CallRun:
 
     def _store_in(self, conn: Connection) -> int:
         if self.ledger_id is None:  # refused before the provider was called: one full row
-            return record_in(conn, self.entry)
-        return settle_in(conn, self.ledger_id, self.entry)
+            ledger_id = record_in(conn, self.entry)
+        else:
+            ledger_id = settle_in(conn, self.ledger_id, self.entry)
+        if self.capture is not None:
+            capture.store_in(conn, ledger_id, self.capture)
+        return ledger_id
 
     def _store_in_tx(self) -> int:
         with write_tx(self.gw.engine) as conn:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from ..db.loop_db import LoopDB
 from ..errors import AppError, ProviderError, ValidationFailed
 from ..keyring.redact import redact
+from ..ledger.capture import CapturePolicy
 from ..settings import Settings
 from .budget_hook import BudgetHook
 from .call import CallRun
@@ -53,6 +54,7 @@ class Gateway:
         self._secrets = secrets
         self.retry = retry or RetryPolicy(max_retries=settings.llm_max_retries)
         self.budget_hook: BudgetHook | None = None
+        self.capture = CapturePolicy.of(settings)
         self._clients: dict[tuple[str, str, str, str | None], Adapter] = {}
 
     # ---- configuration ----------------------------------------------------------------------
@@ -69,6 +71,15 @@ class Gateway:
         if store is not None and hasattr(store, "redact"):
             out = str(store.redact(out))
         return out
+
+    def redactor(self, key: str | None = None) -> Callable[[str], str]:
+        """``redact`` with the stored secrets read once, for masking many texts of one call."""
+        secrets = [key] if key else []
+        store: Any = self._secrets()
+        if store is not None and hasattr(store, "values"):
+            with contextlib.suppress(Exception):  # key shapes are still masked
+                secrets.extend(store.values())
+        return lambda text: redact(text, secrets)
 
     def timeouts(self, req: LLMRequest | None = None) -> Timeouts:
         read = req.timeout_s if req is not None and req.timeout_s else None
@@ -151,13 +162,13 @@ class Gateway:
                 call.mark_first_token()
                 yield TextDelta(text=text)
         except (asyncio.CancelledError, GeneratorExit):
-            call.cancelled("".join(state.chunks))
+            call.cancelled("".join(state.chunks), state.usage)
             await _close_quietly(opened)
             raise
         except Exception as exc:
             await _close_quietly(opened)
             failure = classify(exc, target.label)
-            raise await call.fail(failure, "".join(state.chunks)) from None
+            raise await call.fail(failure, "".join(state.chunks), state.usage) from None
         result = await call.succeed(
             "".join(state.chunks), state.model, state.usage, state.request_id
         )

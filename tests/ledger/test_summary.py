@@ -115,6 +115,8 @@ def test_summary_api(client: TestClient) -> None:
         "cost_usd",
         "failures",
         "timeouts",
+        "refusals",
+        "cancellations",
         "latency_p50_ms",
         "latency_p95_ms",
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import metadata
 from .budgets import budget_reservations, budgets, optimization_actions
+from .captures import llm_call_captures
 from .commands import command_cards, command_runs
 from .core import app_settings
 from .flows import flow_node_runs, flow_runs, flow_versions, forge_flows
@@ -25,6 +26,7 @@ __all__ = [
     "forge_flows",
     "ledger_latency_hist",
     "ledger_rollup",
+    "llm_call_captures",
     "metadata",
     "optimization_actions",
     "price_overrides",

@@ -54,6 +54,8 @@ token_ledger = Table(
     # Part of cache_write_tokens written with the longer retention (Anthropic 1 h, OpenAI 12 h).
     Column("cache_write_extended_tokens", Integer, nullable=False, default=0, server_default="0"),
     Column("price_cache_write_extended_per_mtok", Float, nullable=True),
+    # Why a row has its status (ledger/outcomes.py): budget_refused, cancelled, timeout, ...
+    Column("outcome", String(20), nullable=True),
     Index("ix_token_ledger_timestamp_id", "timestamp", "id"),
     Index("ix_token_ledger_model_used_timestamp", "model_used", "timestamp"),
     Index("ix_token_ledger_provider_timestamp", "provider", "timestamp"),

@@ -36,6 +36,9 @@ ledger_rollup = Table(
     Column("unpriced_calls", Integer, nullable=False),
     Column("failures", Integer, nullable=False),
     Column("timeouts", Integer, nullable=False),
+    # FAILED rows that are not failures of the call (see ledger/outcomes.py).
+    Column("refusals", Integer, nullable=False, server_default="0"),
+    Column("cancellations", Integer, nullable=False, server_default="0"),
     sqlite_with_rowid=False,
 )
 

@@ -13,7 +13,34 @@ export interface LedgerFilters {
   status?: LedgerStatus | "";
   since?: string;
   until?: string;
+  /** List only (the rollups keep neither): one flow run's step. */
+  run_id?: string;
+  node_id?: string;
 }
+
+/** Why a row has its status; budget_refused and cancelled are FAILED but not failures. */
+export type Outcome =
+  | "ok"
+  | "budget_refused"
+  | "cancelled"
+  | "provider_error"
+  | "timeout"
+  | "not_configured"
+  | "invalid_request"
+  | "interrupted"
+  | "error";
+
+export const OUTCOME_LABEL: Record<Outcome, string> = {
+  ok: "ok",
+  budget_refused: "budget refused",
+  cancelled: "cancelled",
+  provider_error: "provider error",
+  timeout: "timeout",
+  not_configured: "not configured",
+  invalid_request: "invalid request",
+  interrupted: "interrupted",
+  error: "error",
+};
 
 export interface LedgerItem {
   id: number;
@@ -29,7 +56,38 @@ export interface LedgerItem {
   status: LedgerStatus;
   error_message: string | null;
   provider: string;
+  outcome: Outcome | null;
+  model_requested: string | null;
+  attempts: number;
+  usage_source: string;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  ttft_ms: number | null;
+  request_id: string | null;
+  cost_status: string;
+  max_tokens: number | null;
+  streamed: boolean;
+  run_id: string | null;
+  node_id: string | null;
   [column: string]: string | number | boolean | null;
+}
+
+export interface CallCapture {
+  state: "captured" | "off" | "expired" | "not_captured" | "pending";
+  message: string;
+  messages: { role: string; content: string }[];
+  response: string | null;
+  request_bytes: number;
+  response_bytes: number;
+  request_truncated: boolean;
+  response_truncated: boolean;
+  created_at: string | null;
+}
+
+export interface CallDetail {
+  call: LedgerItem;
+  capture: CallCapture;
 }
 
 export interface LedgerPage {
@@ -45,6 +103,8 @@ export interface SummaryRow {
   cost_usd: number;
   failures: number;
   timeouts: number;
+  refusals: number;
+  cancellations: number;
   latency_p50_ms: number | null;
   latency_p95_ms: number | null;
 }
@@ -154,6 +214,8 @@ export function filterQuery(filters: LedgerFilters): Query {
 export const listLedger = (filters: LedgerFilters, cursor?: string, signal?: AbortSignal) =>
   api<LedgerPage>("/ledger", { query: { ...filterQuery(filters), limit: 50, cursor }, signal });
 
+export const getCall = (id: number, signal?: AbortSignal) => api<CallDetail>(`/ledger/calls/${id}`, { signal });
+
 export const getSummary = (filters: LedgerFilters, groupBy: GroupBy, signal?: AbortSignal) =>
   api<Summary>("/ledger/summary", { query: { ...filterQuery(filters), group_by: groupBy }, signal });
 
@@ -182,10 +244,26 @@ export const undoAction = (id: number) =>
 
 export function usd(value: number | null | undefined, digits?: number): string {
   if (value === null || value === undefined) return "—";
+  if (value === 0 && digits === undefined) return "$0.00";
   const d = digits ?? (Math.abs(value) >= 1 ? 2 : Math.abs(value) >= 0.01 ? 4 : 6);
   return `$${value.toFixed(d)}`;
 }
 
 export function tokens(value: number): string {
   return value >= 1_000_000 ? `${(value / 1_000_000).toFixed(2)}M` : value >= 10_000 ? `${(value / 1000).toFixed(1)}k` : String(value);
+}
+
+/** A money axis tick: $0, $0.005, $0.01, $1.20, $15 — as many decimals as the step needs. */
+export function usdTick(value: number, step: number): string {
+  if (value === 0) return "$0";
+  const decimals = step >= 1 ? (Number.isInteger(value) ? 0 : 2) : Math.min(6, Math.max(2, Math.ceil(-Math.log10(step))));
+  const text = value.toFixed(decimals);
+  // Trailing zeros beyond cents say nothing: $0.0100 -> $0.01.
+  return `$${decimals > 2 ? text.replace(/(\.\d{2}\d*?)0+$/, "$1") : text}`;
+}
+
+/** The tick formatter for one axis, given the ticks' step (a fifth of the largest value). */
+export function usdAxis(max: number): (value: number) => string {
+  const step = max > 0 ? max / 5 : 1;
+  return (value: number) => usdTick(value, step);
 }

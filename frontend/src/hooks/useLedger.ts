@@ -7,6 +7,7 @@ import {
   getActions,
   getBudgetStatus,
   getBudgets,
+  getCall,
   getReprice,
   getSuggestions,
   getSummary,
@@ -24,6 +25,19 @@ export function useLedgerPages(filters: LedgerFilters) {
     queryFn: ({ pageParam, signal }) => listLedger(filters, pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+export function useCall(id: number) {
+  return useQuery({ queryKey: ["ledger", "call", id], queryFn: ({ signal }) => getCall(id, signal), meta: { silent: true } });
+}
+
+/** The calls one flow step made (retries included), newest first. */
+export function useStepCalls(runId: string, nodeId: string) {
+  return useQuery({
+    queryKey: ["ledger", "list", "step", runId, nodeId],
+    queryFn: ({ signal }) => listLedger({ run_id: runId, node_id: nodeId }, undefined, signal),
+    meta: { silent: true },
   });
 }
 

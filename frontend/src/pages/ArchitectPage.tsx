@@ -1,7 +1,7 @@
 // The Architect: describe a task, watch the answer stream, get one explained command as a card.
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import { useSearchParams } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 import { StreamError, usableProviders, type ArchitectCard } from "../api/architect";
 import { api, ApiError } from "../api/client";
 import type { Card } from "../api/commands";
@@ -149,7 +149,13 @@ export default function ArchitectPage() {
           )}
         </section>
       )}
-      {state.phase === "cancelled" && <p className="muted">Stopped. Nothing was stored for the stopped answer.</p>}
+      {state.phase === "cancelled" && (
+        <p className="muted" data-testid="architect-stopped">
+          Stopped. No card was saved. The call is in the{" "}
+          <Link to="/ledger?role=architect&status=FAILED">Ledger</Link> as cancelled, with its prompt, the partial
+          answer and an estimated charge for what the provider had processed.
+        </p>
+      )}
 
       {state.generation && (
         <ResultCard

@@ -1,11 +1,22 @@
-// The token ledger: totals, charts, calls, budgets, optimizer suggestions and what-if repricing.
+// The token ledger: totals, charts, calls, budgets, optimizer suggestions and what-if repricing;
+// /ledger/calls/:id shows one call with its prompt and answer.
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { Link, Route, Routes, useLocation, useParams, useSearchParams } from "react-router-dom";
 import { ticketedDownload } from "../api/client";
 import { APPROX_TITLE, exportUrl, tokens, usd, type LedgerFilters } from "../api/ledger";
 import { BudgetsPanel } from "../components/ledger/BudgetsPanel";
 import LedgerCharts from "../components/ledger/LedgerCharts";
-import { EMPTY_FILTERS, LedgerFiltersBar, toFilters, type FilterState } from "../components/ledger/LedgerFiltersBar";
+import { CallDetail } from "../components/ledger/CallDetail";
+import { useFlowNames } from "../components/ledger/flowNames";
+import {
+  EMPTY_FILTERS,
+  fromSearch,
+  LedgerFiltersBar,
+  toFilters,
+  toSearch,
+  type FilterState,
+} from "../components/ledger/LedgerFiltersBar";
 import { LedgerTable } from "../components/ledger/LedgerTable";
 import { SuggestionsPanel } from "../components/ledger/SuggestionsPanel";
 import { WhatIfPanel } from "../components/ledger/WhatIfPanel";
@@ -32,7 +43,66 @@ function useFilterOptions(period: LedgerFilters) {
 }
 
 export default function LedgerPage() {
-  const [state, setState] = useState<FilterState>(EMPTY_FILTERS);
+  return (
+    <Routes>
+      <Route index element={<LedgerOverview />} />
+      <Route path="calls/:id" element={<CallPage />} />
+      <Route
+        path="*"
+        element={
+          <div className="page">
+            <h1>Not found</h1>
+            <p>
+              There is no ledger screen at this address. <Link to="/ledger">Open the Ledger</Link>.
+            </p>
+          </div>
+        }
+      />
+    </Routes>
+  );
+}
+
+/** The ledger search (filters) a call page was opened from, so "back" keeps them. */
+interface FromLedger {
+  ledgerSearch?: string;
+}
+
+function CallPage() {
+  const { id } = useParams();
+  const location = useLocation();
+  const back = (location.state as FromLedger | null)?.ledgerSearch ?? "";
+  const callId = Number(id);
+  return (
+    <div className="page ledger-page">
+      <p>
+        <Link to={`/ledger${back}`}>← Ledger</Link>
+      </p>
+      <h1>Call #{Number.isInteger(callId) && callId > 0 ? callId : "?"}</h1>
+      {Number.isInteger(callId) && callId > 0 ? (
+        <CallDetail id={callId} />
+      ) : (
+        <p className="error-note">“{id}” is not a call number.</p>
+      )}
+    </div>
+  );
+}
+
+function LedgerOverview() {
+  const [params, setParams] = useSearchParams();
+  // Local state answers at once (the router applies a URL change a tick later, and a second
+  // change meanwhile would start from the old filters); the URL follows, for links and reloads.
+  const [state, setLocal] = useState<FilterState>(() => fromSearch(params));
+  const setState = (next: FilterState) => {
+    setLocal(next);
+    setParams(toSearch(next, params), { replace: true });
+  };
+  const urlState = useMemo(() => fromSearch(params), [params]);
+  useEffect(() => {
+    // A link to the Ledger with other filters, while it is open.
+    setLocal((current) => (JSON.stringify(current) === JSON.stringify(urlState) ? current : urlState));
+  }, [urlState]);
+  const flowName = useFlowNames();
+  const highlight = Number(params.get("call")) || null;
   // The period's start is fixed when the filters change, so every panel shares one query key.
   const filters = useMemo(() => toFilters(state), [state]);
   const periodOnly = useMemo(() => toFilters({ ...EMPTY_FILTERS, period: state.period }), [state.period]);
@@ -55,7 +125,7 @@ export default function LedgerPage() {
           </a>
         </div>
       </header>
-      <LedgerFiltersBar value={state} onChange={setState} options={options} />
+      <LedgerFiltersBar value={state} onChange={setState} options={options} flowLabel={flowName} />
       <ErrorNote error={byModel.error} />
       <section className="ledger-totals" aria-label="Totals">
         {t ? (
@@ -76,8 +146,14 @@ export default function LedgerPage() {
             </div>
             <div className="card stat">
               <span className="small muted">Failures / timeouts</span>
-              <strong className={t.failures + t.timeouts ? "bad-text" : ""}>
+              <strong data-testid="total-failures" className={t.failures + t.timeouts ? "bad-text" : ""}>
                 {t.failures} / {t.timeouts}
+              </strong>
+            </div>
+            <div className="card stat">
+              <span className="small muted">Refused / cancelled</span>
+              <strong data-testid="total-stopped" title="Budget refusals and stopped calls: recorded as FAILED, not counted as failures">
+                {t.refusals} / {t.cancellations}
               </strong>
             </div>
             <div className="card stat">
@@ -97,7 +173,7 @@ export default function LedgerPage() {
         )}
       </section>
       <LedgerCharts filters={filters} byModel={byModel.data} />
-      <LedgerTable filters={filters} />
+      <LedgerTable filters={filters} highlight={highlight} ledgerSearch={params.toString() ? `?${params.toString()}` : ""} />
       <div className="ledger-two">
         <BudgetsPanel />
         <WhatIfPanel filters={filters} />

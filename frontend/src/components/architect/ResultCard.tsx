@@ -41,7 +41,7 @@ function UsageLine({ g }: { g: Generation }) {
       {u.input_tokens} in · {u.output_tokens} out tokens{u.usage_source === "estimated" ? " (estimated)" : ""} ·{" "}
       {formatCost(u.total_cost_usd)} · {formatMs(u.latency_ms)} · {g.provider}/{g.model} ·{" "}
       {screens.some((s) => s.path === "/ledger") ? (
-        <Link to="/ledger" title="Newest first on the Ledger screen">ledger #{g.ledger_id}</Link>
+        <Link to={`/ledger/calls/${g.ledger_id}`} title="This call's prompt, answer, tokens and cost">ledger #{g.ledger_id}</Link>
       ) : (
         <span>ledger #{g.ledger_id}</span>
       )}

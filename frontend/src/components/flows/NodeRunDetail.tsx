@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "react";
 import type { NodeRun } from "../../api/flows";
 import { Elapsed, formatMs } from "../Elapsed";
+import { StepCalls } from "../ledger/StepCalls";
 import { formatCost, formatTokens, formatWhen } from "./describe";
 
 interface Props {
@@ -96,6 +97,7 @@ export function NodeRunDetail({ rec, output, live, deciding, onDecide, onClose }
           </>
         )}
       </dl>
+      {(rec.type === "llm" || tokens) && <StepCalls nodeId={rec.node_id} />}
       {rec.error && (
         <p className="error-note" role="alert">
           {rec.error}

@@ -13,10 +13,11 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { APPROX_TITLE, getSummary, usd, type LedgerFilters, type Summary } from "../../api/ledger";
+import { APPROX_TITLE, getSummary, usd, usdAxis, type LedgerFilters, type Summary } from "../../api/ledger";
 import { useSummary } from "../../hooks/useLedger";
 import { Spinner } from "../Elapsed";
 import { ErrorNote } from "../ErrorNote";
+import { useFlowNames } from "./flowNames";
 
 const COLORS = ["#6aa7ff", "#f3a53c", "#5fd08a", "#e06c9f", "#b392f0", "#47c6c2", "#d6d65a"];
 const MAX_STACKED = 6;
@@ -52,7 +53,7 @@ function CostPerDay({ filters, byModel }: { filters: LedgerFilters; byModel: Sum
       <BarChart data={data} margin={{ left: 8, right: 8 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#2a3040" />
         <XAxis dataKey="day" tick={axis} />
-        <YAxis tick={axis} tickFormatter={(v: number) => usd(v)} width={64} />
+        <YAxis tick={axis} tickFormatter={usdAxis(Math.max(0, ...(all.data?.groups ?? []).map((g) => g.cost_usd)))} width={64} />
         <Tooltip formatter={(v) => usd(Number(v))} contentStyle={{ background: "#161a22", border: "1px solid #2a3040" }} />
         <Legend />
         {models.map((m, i) => (
@@ -66,7 +67,9 @@ function CostPerDay({ filters, byModel }: { filters: LedgerFilters; byModel: Sum
 
 function CostBy({ filters, groupBy, title }: { filters: LedgerFilters; groupBy: "agent_role" | "flow_id"; title: string }) {
   const q = useSummary(filters, groupBy);
-  const data = (q.data?.groups ?? []).slice(0, 12).map((g) => ({ name: g.key ?? "(none)", cost: g.cost_usd, calls: g.calls }));
+  const flowName = useFlowNames();
+  const label = (key: string | null) => (key === null ? "(none)" : groupBy === "flow_id" ? flowName(key) : key);
+  const data = (q.data?.groups ?? []).slice(0, 12).map((g) => ({ name: label(g.key), cost: g.cost_usd, calls: g.calls }));
   return (
     <section className="card ledger-chart" aria-label={title}>
       <h3>{title}</h3>
@@ -79,7 +82,7 @@ function CostBy({ filters, groupBy, title }: { filters: LedgerFilters; groupBy: 
         <ResponsiveContainer width="100%" height={220}>
           <BarChart data={data} layout="vertical" margin={{ left: 8, right: 16 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#2a3040" />
-            <XAxis type="number" tick={axis} tickFormatter={(v: number) => usd(v)} />
+            <XAxis type="number" tick={axis} tickFormatter={usdAxis(Math.max(0, ...data.map((d) => d.cost)))} />
             <YAxis type="category" dataKey="name" tick={axis} width={90} />
             <Tooltip formatter={(v) => usd(Number(v))} contentStyle={{ background: "#161a22", border: "1px solid #2a3040" }} />
             <Bar dataKey="cost" fill="#6aa7ff" />

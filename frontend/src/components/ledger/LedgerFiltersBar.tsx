@@ -1,4 +1,4 @@
-// The ledger's filters: period, model, provider, role, flow and status (shared by every panel).
+// The ledger's filters: period, model, provider, role, flow and status (shared by every panel, kept in the URL).
 
 import type { LedgerFilters, LedgerStatus } from "../../api/ledger";
 
@@ -37,6 +37,41 @@ export const EMPTY_FILTERS: FilterState = {
   status: "",
 };
 
+// The filters live in the URL (?period=7d&model=…), so a filtered view can be linked and reloaded.
+const PARAM: Record<Exclude<keyof FilterState, "period">, string> = {
+  model: "model",
+  provider: "provider",
+  agent_role: "role",
+  flow_id: "flow",
+  status: "status",
+};
+const STATUSES: readonly string[] = ["SUCCESS", "FAILED", "TIMEOUT"];
+
+export function fromSearch(params: URLSearchParams): FilterState {
+  const period = params.get("period");
+  const status = params.get("status") ?? "";
+  return {
+    period: PERIODS.some((p) => p.value === period) ? (period as Period) : EMPTY_FILTERS.period,
+    model: params.get(PARAM.model) ?? "",
+    provider: params.get(PARAM.provider) ?? "",
+    agent_role: params.get(PARAM.agent_role) ?? "",
+    flow_id: params.get(PARAM.flow_id) ?? "",
+    status: STATUSES.includes(status) ? (status as LedgerStatus) : "",
+  };
+}
+
+/** ``params`` with the filter keys replaced by ``state`` (defaults left out); other keys kept. */
+export function toSearch(state: FilterState, params: URLSearchParams): URLSearchParams {
+  const next = new URLSearchParams(params);
+  if (state.period === EMPTY_FILTERS.period) next.delete("period");
+  else next.set("period", state.period);
+  for (const [key, name] of Object.entries(PARAM) as [keyof typeof PARAM, string][]) {
+    if (state[key]) next.set(name, state[key]);
+    else next.delete(name);
+  }
+  return next;
+}
+
 export function toFilters(state: FilterState, now?: number): LedgerFilters {
   const out: LedgerFilters = {};
   if (state.model) out.model = state.model;
@@ -53,18 +88,25 @@ interface Props {
   value: FilterState;
   onChange: (next: FilterState) => void;
   options: { models: string[]; providers: string[]; roles: string[]; flows: string[] };
+  /** How a flow id reads in the Flow list (its name). */
+  flowLabel?: (flowId: string) => string;
 }
 
-export function LedgerFiltersBar({ value, onChange, options }: Props) {
+export function LedgerFiltersBar({ value, onChange, options, flowLabel }: Props) {
   const set = (patch: Partial<FilterState>) => onChange({ ...value, ...patch });
-  const select = (key: "model" | "provider" | "agent_role" | "flow_id", label: string, items: string[]) => (
+  const select = (
+    key: "model" | "provider" | "agent_role" | "flow_id",
+    label: string,
+    items: string[],
+    show: (item: string) => string = (item) => item,
+  ) => (
     <label className="field">
       <span>{label}</span>
       <select aria-label={label} value={value[key]} onChange={(e) => set({ [key]: e.target.value })}>
         <option value="">All</option>
         {items.map((item) => (
           <option key={item} value={item}>
-            {item}
+            {show(item)}
           </option>
         ))}
       </select>
@@ -85,7 +127,7 @@ export function LedgerFiltersBar({ value, onChange, options }: Props) {
       {select("model", "Model", options.models)}
       {select("provider", "Provider", options.providers)}
       {select("agent_role", "Role", options.roles)}
-      {select("flow_id", "Flow", options.flows)}
+      {select("flow_id", "Flow", options.flows, flowLabel)}
       <label className="field">
         <span>Status</span>
         <select

@@ -1,35 +1,39 @@
-// The ledger rows: newest first, status colours, expandable rows with every column, "Load more".
+// The ledger rows: newest first, status and outcome, flow names; a row opens the call's detail
+// (prompt and answer) in place, with a link to the call's own page.
 
-import { Fragment, useState } from "react";
-import { tokens, usd, type LedgerFilters, type LedgerItem } from "../../api/ledger";
+import { Fragment, useEffect, useRef, useState } from "react";
+import { Link } from "react-router-dom";
+import { tokens, usd, type LedgerFilters } from "../../api/ledger";
 import { useLedgerPages } from "../../hooks/useLedger";
 import { formatMs, Spinner } from "../Elapsed";
 import { ErrorNote } from "../ErrorNote";
-
-const STATUS_BADGE: Record<string, string> = { SUCCESS: "ok", FAILED: "bad", TIMEOUT: "warn" };
+import { CallDetail, StatusBadge } from "./CallDetail";
+import { useFlowNames } from "./flowNames";
 
 function when(iso: string): string {
   const d = new Date(iso);
   return `${d.toLocaleDateString()} ${d.toLocaleTimeString()}`;
 }
 
-function Details({ item }: { item: LedgerItem }) {
-  return (
-    <dl className="ledger-details">
-      {Object.entries(item).map(([key, value]) => (
-        <Fragment key={key}>
-          <dt>{key}</dt>
-          <dd>{value === null ? <span className="muted">—</span> : String(value)}</dd>
-        </Fragment>
-      ))}
-    </dl>
-  );
+interface Props {
+  filters: LedgerFilters;
+  /** A call to open and mark (?call=N), e.g. from a "ledger #N" link. */
+  highlight?: number | null;
+  /** The page's current search, handed to a call's page so "← Ledger" keeps the filters. */
+  ledgerSearch?: string;
 }
 
-export function LedgerTable({ filters }: { filters: LedgerFilters }) {
+export function LedgerTable({ filters, highlight = null, ledgerSearch = "" }: Props) {
   const q = useLedgerPages(filters);
-  const [open, setOpen] = useState<number | null>(null);
+  const [open, setOpen] = useState<number | null>(highlight);
+  const flowName = useFlowNames();
+  const marked = useRef<HTMLTableRowElement>(null);
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
+  const found = highlight !== null && items.some((i) => i.id === highlight);
+  useEffect(() => {
+    if (found) marked.current?.scrollIntoView({ block: "center" });
+  }, [found]);
+  const toggle = (id: number) => setOpen(open === id ? null : id);
   return (
     <section className="card" aria-label="Ledger calls">
       <h2>Calls</h2>
@@ -57,24 +61,27 @@ export function LedgerTable({ filters }: { filters: LedgerFilters }) {
               {items.map((item) => (
                 <Fragment key={item.id}>
                   <tr
-                    className={`ledger-row status-${item.status.toLowerCase()}`}
+                    ref={item.id === highlight ? marked : undefined}
+                    className={`ledger-row status-${item.status.toLowerCase()}${item.id === highlight ? " highlighted" : ""}`}
+                    data-call-id={item.id}
                     tabIndex={0}
                     aria-expanded={open === item.id}
-                    onClick={() => setOpen(open === item.id ? null : item.id)}
+                    aria-label={`Call #${item.id}`}
+                    onClick={() => toggle(item.id)}
                     onKeyDown={(e) => {
                       if (e.key === "Enter" || e.key === " ") {
                         e.preventDefault();
-                        setOpen(open === item.id ? null : item.id);
+                        toggle(item.id);
                       }
                     }}
                   >
                     <td>{when(item.timestamp)}</td>
                     <td>
-                      <span className={`badge ${STATUS_BADGE[item.status] ?? ""}`}>{item.status}</span>
+                      <StatusBadge item={item} />
                     </td>
                     <td>{item.model_used}</td>
                     <td className="hide-narrow">{item.agent_role ?? "—"}</td>
-                    <td className="hide-narrow">{item.flow_id ?? "—"}</td>
+                    <td className="hide-narrow">{item.flow_id ? flowName(item.flow_id) : "—"}</td>
                     <td className="num">
                       {tokens(item.input_tokens)} / {tokens(item.output_tokens)}
                     </td>
@@ -84,7 +91,12 @@ export function LedgerTable({ filters }: { filters: LedgerFilters }) {
                   {open === item.id && (
                     <tr className="ledger-expanded">
                       <td colSpan={8}>
-                        <Details item={item} />
+                        <p>
+                          <Link to={`/ledger/calls/${item.id}`} state={{ ledgerSearch }}>
+                            Open call #{item.id}
+                          </Link>
+                        </p>
+                        <CallDetail id={item.id} />
                       </td>
                     </tr>
                   )}
@@ -93,6 +105,11 @@ export function LedgerTable({ filters }: { filters: LedgerFilters }) {
             </tbody>
           </table>
         </div>
+      )}
+      {highlight !== null && !q.isPending && !found && (
+        <p className="muted">
+          Call #{highlight} is not among the rows shown. <Link to={`/ledger/calls/${highlight}`}>Open call #{highlight}</Link>
+        </p>
       )}
       {q.hasNextPage && (
         <button onClick={() => void q.fetchNextPage()} disabled={q.isFetchingNextPage}>
