@@ -81,6 +81,9 @@ export function FlowList() {
             <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} />
             <span>Show archived</span>
           </label>
+          <Link to="/flows/runs" className="button-link">
+            All runs
+          </Link>
           <ImportFileButton fileLabel="Flow file to import" disabled={importer.isPending} onFile={(f) => void onImport(f)}>
             {importer.isPending && <Spinner label="Importing" />} Import…
           </ImportFileButton>
