@@ -79,7 +79,7 @@ export function AllRuns() {
       )}
       {rows.length > 0 && (
         <div className="table-wrap">
-          <table className="all-runs-table" aria-label="Flow runs">
+          <table className="all-runs-table cards-on-phone" aria-label="Flow runs">
             <thead>
               <tr>
                 <th>Run</th>
@@ -94,28 +94,28 @@ export function AllRuns() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <td>
+                  <td className="card-title">
                     {r.flow_id !== null ? (
                       <Link to={`/flows/${r.flow_id}/runs/${r.id}`}>Run #{r.id}</Link>
                     ) : (
                       <span title="Run from a flow file on the command line">Run #{r.id}</span>
                     )}
                   </td>
-                  <td>
+                  <td data-label="Flow">
                     {r.flow_name}
                     <span className="muted small"> v{r.flow_version}</span>
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <span className={`badge ${r.status}`} data-testid={`all-runs-status-${r.id}`}>
                       {r.status.replace("_", " ")}
                     </span>
                   </td>
-                  <td className="small">{formatWhen(r.started_at ?? r.created_at)}</td>
-                  <td className="small">
+                  <td className="small" data-label="Started">{formatWhen(r.started_at ?? r.created_at)}</td>
+                  <td className="small" data-label="Duration">
                     <Duration run={r} />
                   </td>
-                  <td className="small">{formatTokens(r.totals.input_tokens + r.totals.output_tokens)}</td>
-                  <td className="small">{formatCost(r.totals.cost_usd)}</td>
+                  <td className="small" data-label="Tokens">{formatTokens(r.totals.input_tokens + r.totals.output_tokens)}</td>
+                  <td className="small" data-label="Cost">{formatCost(r.totals.cost_usd)}</td>
                 </tr>
               ))}
             </tbody>
