@@ -12,7 +12,7 @@ export interface EditorKeys {
 }
 
 function typingInto(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
+  if (typeof HTMLElement === "undefined" || !(target instanceof HTMLElement)) return false;
   if (target.isContentEditable || target.closest("dialog")) return true;
   return ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
