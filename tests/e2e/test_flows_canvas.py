@@ -174,3 +174,23 @@ def test_panels_and_minimap_fold_away_and_stay_folded(page: Page, server: Server
 
     page.get_by_role("button", name="Show the side panel").click()
     expect(page.get_by_role("tab", name="Step")).to_be_visible()
+
+
+def test_undo_puts_a_dragged_step_back_in_one_step(page: Page, server: ServerProcess) -> None:
+    _open(page, server, [_shell("a", 0), _shell("b", 300)], [("a", "b")])
+    node = page.get_by_test_id("flow-node-a")
+    before = node.bounding_box()
+    assert before is not None
+    page.mouse.move(before["x"] + 20, before["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(before["x"] + 20, before["y"] + 160, steps=10)
+    page.mouse.up()
+    moved = node.bounding_box()
+    assert moved is not None and moved["y"] > before["y"] + 100
+    expect(page.locator(".flow-toolbar").get_by_text("unsaved")).to_be_visible()
+
+    page.keyboard.press("Control+z")
+    expect(page.locator(".flow-toolbar").get_by_text("unsaved")).to_have_count(0)
+    back = node.bounding_box()
+    assert back is not None and abs(back["y"] - before["y"]) < 1
+    expect(page.get_by_role("button", name="Undo")).to_be_disabled()
