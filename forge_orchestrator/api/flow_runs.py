@@ -1,5 +1,8 @@
 """Flow runs over HTTP: start, inspect, list, cancel, approve/reject, resume and live events.
 
+GET /flow-runs lists the runs of all flows ({"runs": [RunSummary], "next_before"}), filtered by
+status (repeatable) and flow_id, a page of `limit` older than run id `before`.
+
 A run object is flows.models.FlowRun. Start answers 201 {"run": FlowRun}; cancel, approve,
 reject and resume answer the FlowRun itself. Resuming a run whose shell steps were mid-flight
 answers 409 (code "rerun_confirmation_required", details.nodes) unless the body says
@@ -12,10 +15,10 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from sse_starlette import EventSourceResponse
 
-from ..flows.models import FlowRun, ResumeRun, RunEnvelope, RunSummary, StartRun
+from ..flows.models import FlowRun, ResumeRun, RunEnvelope, RunPage, RunStatus, RunSummary, StartRun
 from ..flows.runs import RunManager
 
 router = APIRouter(tags=["flow runs"])
@@ -35,6 +38,20 @@ async def start_run(request: Request, flow_id: int, body: StartRun | None = None
 @router.get("/flows/{flow_id:int}/runs", response_model=list[RunSummary])
 async def list_runs(request: Request, flow_id: int, limit: int = 50) -> list[RunSummary]:
     return await _runs(request).list_runs(flow_id, limit=max(1, min(limit, 500)))
+
+
+@router.get("/flow-runs", response_model=RunPage)
+async def list_all_runs(
+    request: Request,
+    status: list[RunStatus] = Query(default=[], description="Any of these (repeatable)."),
+    flow_id: int | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    before: int | None = Query(None, ge=1, description="Only runs older than this run id."),
+) -> RunPage:
+    """Runs of every flow, newest first, with status, timing, tokens and cost."""
+    return await _runs(request).list_all_runs(
+        flow_id=flow_id, statuses=status, limit=limit, before=before
+    )
 
 
 @router.get("/flows/runs/{run_id:int}", response_model=FlowRun)

@@ -15,6 +15,7 @@ from .templates import NodeValues
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 300.0
+REJECTED = "Rejected by user"
 
 
 class Hooks(Protocol):
@@ -132,7 +133,8 @@ class FlowEngine:
         elif any(self._is_hard_failure(n) for n in run.nodes):
             run.status = "failed"
             failed = [n for n in run.nodes if self._is_hard_failure(n)]
-            run.error = f"Step {failed[0]} failed" + (
+            verb = "was rejected" if run.nodes[failed[0]].error == REJECTED else "failed"
+            run.error = f"Step {failed[0]} {verb}" + (
                 f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
             )
         else:
@@ -246,7 +248,7 @@ class FlowEngine:
             if node_type == "approval" or (node_type == "llm" and not self.run.auto_approve):
                 if not await self._gate(node_id, rec):
                     rec.status = "failed"
-                    rec.error = "Rejected by user"
+                    rec.error = REJECTED
                     rec.finished_at = utcnow()
                     return
                 if node_type == "approval":
@@ -282,7 +284,9 @@ class FlowEngine:
         # Estimate first, then show the gate: the approver always sees the cost.
         await self.steps.prepare_gate(node_id, rec, self._values)
         rec.status = "awaiting_approval"
-        if rec.started_at is None and self.graph.nodes[node_id].type == "approval":
+        # A step's time includes its wait for a person (approval and gated llm steps alike),
+        # so a step's time and the run's never tell two stories.
+        if rec.started_at is None:
             rec.started_at = utcnow()
         gate: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._gates[node_id] = gate

@@ -164,6 +164,13 @@ class FlowRun(RunSummary):
     nodes: list[NodeRun]
 
 
+class RunPage(BaseModel):
+    runs: list[RunSummary]
+    next_before: int | None = Field(
+        None, description="Pass as `before` for the next (older) page; null on the last page."
+    )
+
+
 class RunEnvelope(BaseModel):
     run: FlowRun
 

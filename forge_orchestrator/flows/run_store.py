@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -150,17 +150,25 @@ def load_run(engine: Engine, run_id: int) -> RunRecord:
     return run
 
 
-def list_runs(engine: Engine, flow_id: int, limit: int) -> list[RunSummary]:
-    """Newest first, with totals and per-status node counts aggregated in SQL."""
+def list_runs(
+    engine: Engine,
+    flow_id: int | None,
+    limit: int,
+    *,
+    statuses: Sequence[str] = (),
+    before: int | None = None,
+) -> list[RunSummary]:
+    """Newest first, with totals and per-status node counts aggregated in SQL. `flow_id` None
+    is every flow's runs; `before` pages on by run id (ids grow with creation)."""
+    query = select(flow_runs).order_by(flow_runs.c.id.desc()).limit(limit)
+    if flow_id is not None:
+        query = query.where(flow_runs.c.flow_id == flow_id)
+    if statuses:
+        query = query.where(flow_runs.c.status.in_(statuses))
+    if before is not None:
+        query = query.where(flow_runs.c.id < before)
     with engine.connect() as conn:
-        rows = list(
-            conn.execute(
-                select(flow_runs)
-                .where(flow_runs.c.flow_id == flow_id)
-                .order_by(flow_runs.c.id.desc())
-                .limit(limit)
-            ).mappings()
-        )
+        rows = list(conn.execute(query).mappings())
         ids = [r["id"] for r in rows]
         agg = conn.execute(
             select(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -17,7 +18,7 @@ from . import run_store, store
 from .engine import FlowEngine
 from .events import EventBus
 from .graph import FlowGraph, compile_flow
-from .models import FlowRun, ResumeRun, RunSummary, StartRun
+from .models import FlowRun, ResumeRun, RunPage, RunSummary, StartRun
 from .prepare import resolve_inputs, resolve_services
 from .records import ACTIVE_RUN, NodeRecord, RunRecord
 from .steps import StepRunner
@@ -192,6 +193,32 @@ class RunManager:
     async def list_runs(self, flow_id: int, *, limit: int = 50) -> list[RunSummary]:
         await asyncio.to_thread(store.get_flow, self.db, flow_id)
         rows = await asyncio.to_thread(run_store.list_runs, self.db, flow_id, limit)
+        return self._live(rows)
+
+    async def list_all_runs(
+        self,
+        *,
+        flow_id: int | None = None,
+        statuses: Sequence[str] = (),
+        limit: int = 50,
+        before: int | None = None,
+    ) -> RunPage:
+        """Runs of every flow (or one), newest first, a page at a time."""
+        rows = await asyncio.to_thread(
+            partial(
+                run_store.list_runs,
+                self.db,
+                flow_id,
+                limit,
+                statuses=statuses,
+                before=before,
+            )
+        )
+        runs = self._live(rows)
+        return RunPage(runs=runs, next_before=runs[-1].id if len(runs) == limit else None)
+
+    def _live(self, rows: list[RunSummary]) -> list[RunSummary]:
+        # A run in progress is read from memory: its rows lag behind by the writer's batch.
         return [self._active[r.id].run.summary() if r.id in self._active else r for r in rows]
 
     async def subscribe(self, run_id: int) -> AsyncIterator[tuple[str, Any]]:

@@ -48,7 +48,10 @@ def test_reject_fails_the_gate_and_skips_downstream(client: TestClient) -> None:
     done = wait_run(client, run["id"])
     nodes = by_id(done)
     assert done["status"] == "failed"
+    assert done["error"] == "Step gate was rejected"
     assert nodes["gate"]["status"] == "failed" and nodes["gate"]["error"] == "Rejected by user"
+    # The gate's time runs from when it began waiting, like the run's.
+    assert nodes["gate"]["started_at"] is not None and nodes["gate"]["duration_ms"] is not None
     assert nodes["deploy"]["status"] == "skipped"
 
 

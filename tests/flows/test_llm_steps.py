@@ -60,6 +60,8 @@ def test_llm_step_waits_for_cost_approval_then_records_usage_per_node(
     gate = by_id(waiting)["review"]
     assert gate["estimated_cost_usd"] is not None and gate["estimated_cost_usd"] > 0
     assert gate["input"] == "Review this change: fix: null check"
+    # Its time starts with the wait, as the run's does (the card and the header agree).
+    assert gate["started_at"] is not None
     # Nothing has been spent while it waits.
     assert fake_llm_env.completion_requests() == []
     assert ledger_rows(app) == []
@@ -68,6 +70,7 @@ def test_llm_step_waits_for_cost_approval_then_records_usage_per_node(
     done = wait_run(llm_client, run["id"])
     assert done["status"] == "succeeded", done
     nodes = by_id(done)
+    assert nodes["review"]["started_at"] == gate["started_at"]
     assert nodes["review"]["json"] == {"verdict": "ship", "score": 9}
     assert (nodes["review"]["input_tokens"], nodes["review"]["output_tokens"]) == (30, 10)
     assert nodes["review"]["cost_usd"] > 0

@@ -103,6 +103,17 @@ export interface RunSummary {
   node_counts: Record<string, number>;
 }
 
+/** A page of runs across flows (GET /flow-runs); pass next_before as `before` for older ones. */
+export interface RunPage {
+  runs: RunSummary[];
+  next_before: number | null;
+}
+
+export interface RunFilter {
+  statuses: RunStatus[];
+  flowId: number | null;
+}
+
 export interface FlowRun extends RunSummary {
   nodes: NodeRun[];
 }
@@ -179,6 +190,15 @@ export const restoreVersion = (id: number, version: number) =>
 export const startRun = (id: number, body: { inputs: Record<string, string>; auto_approve?: boolean }) =>
   api<{ run: FlowRun }>(`/flows/${id}/runs`, { method: "POST", body });
 export const listRuns = (id: number) => api<RunSummary[]>(`/flows/${id}/runs`);
+export function listAllRuns(filter: RunFilter, before?: number | null, limit = 50): Promise<RunPage> {
+  // Built here: `status` repeats, which the client's query object cannot say.
+  const params = new URLSearchParams();
+  for (const st of filter.statuses) params.append("status", st);
+  if (filter.flowId !== null) params.set("flow_id", String(filter.flowId));
+  if (before) params.set("before", String(before));
+  params.set("limit", String(limit));
+  return api<RunPage>(`/flow-runs?${params.toString()}`);
+}
 export const getRun = (runId: number) => api<FlowRun>(`/flows/runs/${runId}`);
 export const cancelRun = (runId: number) => api<FlowRun>(`/flows/runs/${runId}/cancel`, { method: "POST" });
 export const resumeRun = (runId: number, body: { rerun_interrupted: boolean }) =>

@@ -1,6 +1,6 @@
 // Data hooks for flows: queries, mutations and the live run subscription (SSE).
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useReducer } from "react";
 import { TicketedEventSource } from "../api/eventSource";
 import * as flows from "../api/flows";
@@ -13,7 +13,10 @@ export const flowKeys = {
   versions: (id: number) => ["flows", "versions", id] as const,
   runs: (id: number) => ["flows", "runs", id] as const,
   run: (runId: number) => ["flows", "run", runId] as const,
+  allRuns: (filter: flows.RunFilter) => ["flows", "all-runs", filter] as const,
 };
+
+const LIVE_POLL_MS = 2000;
 
 export function useFlowList(includeArchived: boolean) {
   return useQuery({ queryKey: flowKeys.list(includeArchived), queryFn: () => flows.listFlows(includeArchived) });
@@ -29,6 +32,18 @@ export function useFlowVersions(id: number, enabled: boolean) {
 
 export function useFlowRuns(id: number, enabled = true) {
   return useQuery({ queryKey: flowKeys.runs(id), queryFn: () => flows.listRuns(id), enabled });
+}
+
+/** Runs across flows, a page at a time; polled while any listed run is still in progress. */
+export function useAllRuns(filter: flows.RunFilter) {
+  return useInfiniteQuery({
+    queryKey: flowKeys.allRuns(filter),
+    queryFn: ({ pageParam }) => flows.listAllRuns(filter, pageParam),
+    initialPageParam: null as number | null,
+    getNextPageParam: (last) => last.next_before,
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((p) => p.runs.some((r) => !FINISHED_RUN.has(r.status))) ? LIVE_POLL_MS : false,
+  });
 }
 
 /** Invalidates every flows query after a change, so list, editor and history agree. */

@@ -1,9 +1,11 @@
-// The Flows screen: list at /flows, editor at /flows/:id, a run at /flows/:id/runs/:runId.
+// The Flows screen: list at /flows, runs of all flows at /flows/runs, editor at /flows/:id,
+// a run at /flows/:id/runs/:runId.
 
 import { ReactFlowProvider } from "@xyflow/react";
 import { Route, Routes, useParams } from "react-router-dom";
 import { Spinner } from "../components/Elapsed";
 import { ErrorNote } from "../components/ErrorNote";
+import { AllRuns } from "../components/flows/AllRuns";
 import { FlowEditor } from "../components/flows/FlowEditor";
 import { FlowList } from "../components/flows/FlowList";
 import { RunView } from "../components/flows/RunView";
@@ -44,6 +46,7 @@ export default function FlowsPage() {
   return (
     <Routes>
       <Route index element={<FlowList />} />
+      <Route path="runs" element={<AllRuns />} />
       <Route path=":id" element={<EditorRoute />} />
       <Route path=":id/runs/:runId" element={<RunRoute />} />
     </Routes>

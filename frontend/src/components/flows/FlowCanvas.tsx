@@ -2,6 +2,7 @@
 
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -15,6 +16,8 @@ import { useCallback, useRef, type DragEvent } from "react";
 import type { NodeType } from "../../api/flows";
 import { nodeTypes } from "./FlowNodeView";
 import type { FlowEdge, FlowNode } from "./graph";
+import { NODE_HEIGHT_TYPICAL, NODE_WIDTH } from "./layout";
+import { useStoredFlag } from "./useStoredFlag";
 
 export const DRAG_MIME = "application/x-forge-node";
 
@@ -39,6 +42,7 @@ const MINIMAP_COLORS: Record<string, string> = {
 export function FlowCanvas(props: Props) {
   const { nodes, edges, readOnly, onNodesChange, onEdgesChange, onConnect, onDropNode, onSelect } = props;
   const flow = useReactFlow<FlowNode, FlowEdge>();
+  const [showMap, setShowMap] = useStoredFlag("forge.flows.minimap", true);
   // React Flow re-announces the selection whenever this handler's identity changes, so keep it stable.
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
@@ -56,7 +60,9 @@ export function FlowCanvas(props: Props) {
     const type = e.dataTransfer.getData(DRAG_MIME) as NodeType;
     if (readOnly || !type || !onDropNode) return;
     e.preventDefault();
-    onDropNode(type, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+    // The step is centred on the cursor, not hung from its top-left corner.
+    const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    onDropNode(type, { x: at.x - NODE_WIDTH / 2, y: at.y - NODE_HEIGHT_TYPICAL / 2 });
   };
 
   return (
@@ -75,19 +81,31 @@ export function FlowCanvas(props: Props) {
         deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
         colorMode="dark"
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
+        fitViewOptions={{ padding: 0.1, maxZoom: 1.1 }}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ animated: false }}
       >
         <Background gap={20} />
-        <Controls showInteractive={!readOnly} />
-        <MiniMap
-          pannable
-          zoomable
-          nodeColor={(n) => MINIMAP_COLORS[String(n.className ?? "")] ?? "#3d86ff"}
-          ariaLabel="Flow overview"
-        />
+        <Controls showInteractive={!readOnly}>
+          <ControlButton
+            onClick={() => setShowMap(!showMap)}
+            aria-pressed={showMap}
+            aria-label={showMap ? "Hide the overview map" : "Show the overview map"}
+            title={showMap ? "Hide the overview map" : "Show the overview map"}
+          >
+            ▦
+          </ControlButton>
+        </Controls>
+        {showMap && (
+          <MiniMap
+            pannable
+            zoomable
+            style={{ width: 120, height: 80 }}
+            nodeColor={(n) => MINIMAP_COLORS[String(n.className ?? "")] ?? "#3d86ff"}
+            ariaLabel="Flow overview"
+          />
+        )}
       </ReactFlow>
     </div>
   );

@@ -17,7 +17,10 @@ import { Palette } from "./Palette";
 import { RunDialog } from "./RunDialog";
 import { RunHistory } from "./RunHistory";
 import { SettingsPanel, type FlowMeta } from "./SettingsPanel";
+import { SidePanel } from "./SidePanel";
 import { useEditorGraph } from "./useEditorGraph";
+import { useEditorKeys } from "./useEditorKeys";
+import { useStoredFlag } from "./useStoredFlag";
 import { useValidation } from "./useValidation";
 import { VersionDrawer } from "./VersionDrawer";
 
@@ -46,6 +49,8 @@ export function FlowEditor({ flow }: { flow: Flow }) {
   const [starting, setStarting] = useState(false);
   const [runError, setRunError] = useState<unknown>(null);
   const [restoring, setRestoring] = useState(false);
+  const [paletteOpen, setPaletteOpen] = useStoredFlag("forge.flows.palette", true);
+  const [sideOpen, setSideOpen] = useStoredFlag("forge.flows.side", true);
 
   const key = JSON.stringify([g.definition, meta]);
   const [savedKey, setSavedKey] = useState<string | null>(null);
@@ -103,16 +108,16 @@ export function FlowEditor({ flow }: { flow: Flow }) {
         toast.show("info", "No unsaved changes");
         return null;
       };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
-        e.preventDefault();
-        void saveRef.current();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  useEditorKeys({
+    save: () => void saveRef.current(),
+    undo: () => void g.undo(),
+    redo: () => void g.redo(),
+    copy: () => {
+      const n = g.copy();
+      if (n) toast.show("info", `Copied ${n} step${n > 1 ? "s" : ""}`);
+    },
+    paste: () => void g.paste(),
+  });
   const leaveGuard = useUnsavedGuard(dirty, "This flow has unsaved changes.");
 
   const reload = async () => {
@@ -198,6 +203,12 @@ export function FlowEditor({ flow }: { flow: Flow }) {
           g.nodes.length > 0 && !validation.checking && <span className="badge ok">valid</span>
         )}
         <span className="toolbar-spacer" />
+        <button onClick={() => void g.undo()} disabled={!g.canUndo} title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button onClick={() => void g.redo()} disabled={!g.canRedo} title="Redo (Ctrl+Shift+Z / Ctrl+Y)">
+          Redo
+        </button>
         <button onClick={g.layout} disabled={g.nodes.length === 0} title="Arrange the steps left to right">
           Auto-layout
         </button>
@@ -225,8 +236,8 @@ export function FlowEditor({ flow }: { flow: Flow }) {
           <button onClick={() => setConflict(null)}>Keep editing</button>
         </div>
       )}
-      <div className="flow-body">
-        <Palette onAdd={(type) => selectNode(g.addNode(type))} />
+      <div className={`flow-body${paletteOpen ? "" : " palette-collapsed"}${sideOpen ? "" : " side-collapsed"}`}>
+        <Palette onAdd={(type) => selectNode(g.addNode(type))} collapsed={!paletteOpen} onToggle={() => setPaletteOpen(!paletteOpen)} />
         <CanvasContext.Provider value={canvasInfo}>
           <FlowCanvas
             nodes={g.nodes}
@@ -238,57 +249,47 @@ export function FlowEditor({ flow }: { flow: Flow }) {
             onSelect={selectNode}
           />
         </CanvasContext.Provider>
-        <aside className="flow-side" aria-label="Side panel">
-          <div className="tabs" role="tablist">
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                role="tab"
-                aria-selected={tab === t.id}
-                className={tab === t.id ? "active" : undefined}
-                onClick={() => setTab(t.id)}
-              >
-                {t.label}
-                {t.id === "flow" && flowIssues.length > 0 ? " ⚠" : ""}
-              </button>
-            ))}
-          </div>
-          <div className="tab-body" role="tabpanel">
-            {tab === "step" &&
-              (selectedNode ? (
-                <NodePanel
-                  node={selectedNode}
-                  nodes={g.nodes}
-                  edges={g.edges}
-                  issues={grouped.get(selectedNode.id) ?? []}
-                  inputs={inputNames}
-                  onData={(patch) => g.updateData(selectedNode.id, patch)}
-                  onRename={(to) => g.rename(selectedNode.id, to)}
-                  onLink={(source, branch, linked) => g.link(source, selectedNode.id, branch, linked)}
-                  onDelete={() => g.remove(selectedNode.id)}
-                />
-              ) : (
-                <p className="muted">
-                  {g.nodes.length === 0
-                    ? "Add a step from the palette to begin."
-                    : "Select a step on the canvas to configure it."}
-                </p>
-              ))}
-            {tab === "flow" && (
-              <SettingsPanel
-                meta={meta}
-                settings={g.settings}
-                issues={flowIssues}
-                onMeta={(patch) => setMeta((m) => ({ ...m, ...patch }))}
-                onSettings={(patch: Partial<FlowSettings>) => g.setSettings((s) => ({ ...s, ...patch }))}
+        <SidePanel
+          open={sideOpen}
+          onToggle={() => setSideOpen(!sideOpen)}
+          tabs={TABS.map((t) => ({ ...t, flag: t.id === "flow" && flowIssues.length > 0 }))}
+          tab={tab}
+          onTab={setTab}
+        >
+          {tab === "step" &&
+            (selectedNode ? (
+              <NodePanel
+                node={selectedNode}
+                nodes={g.nodes}
+                edges={g.edges}
+                issues={grouped.get(selectedNode.id) ?? []}
+                inputs={inputNames}
+                onData={(patch) => g.updateData(selectedNode.id, patch)}
+                onRename={(to) => g.rename(selectedNode.id, to)}
+                onLink={(source, branch, linked) => g.link(source, selectedNode.id, branch, linked)}
+                onDelete={() => g.remove(selectedNode.id)}
               />
-            )}
-            {tab === "runs" && <RunHistory flowId={flow.id} />}
-            {tab === "versions" && (
-              <VersionDrawer flowId={flow.id} currentVersion={version} dirty={dirty} restoring={restoring} onRestore={(v) => void restore(v)} />
-            )}
-          </div>
-        </aside>
+            ) : (
+              <p className="muted">
+                {g.nodes.length === 0
+                  ? "Add a step from the palette to begin."
+                  : "Select a step on the canvas to configure it."}
+              </p>
+            ))}
+          {tab === "flow" && (
+            <SettingsPanel
+              meta={meta}
+              settings={g.settings}
+              issues={flowIssues}
+              onMeta={(patch) => setMeta((m) => ({ ...m, ...patch }))}
+              onSettings={(patch: Partial<FlowSettings>) => g.updateSettings(patch)}
+            />
+          )}
+          {tab === "runs" && <RunHistory flowId={flow.id} />}
+          {tab === "versions" && (
+            <VersionDrawer flowId={flow.id} currentVersion={version} dirty={dirty} restoring={restoring} onRestore={(v) => void restore(v)} />
+          )}
+        </SidePanel>
       </div>
       <RunDialog
         open={runOpen}

@@ -81,6 +81,9 @@ export function FlowList() {
             <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} />
             <span>Show archived</span>
           </label>
+          <Link to="/flows/runs" className="button-link">
+            All runs
+          </Link>
           <ImportFileButton fileLabel="Flow file to import" disabled={importer.isPending} onFile={(f) => void onImport(f)}>
             {importer.isPending && <Spinner label="Importing" />} Import…
           </ImportFileButton>
@@ -103,7 +106,7 @@ export function FlowList() {
       )}
       {flows.data && flows.data.length > 0 && (
         <div className="table-wrap">
-          <table className="flows-table">
+          <table className="flows-table cards-on-phone">
             <thead>
               <tr>
                 <th>Name</th>
@@ -119,17 +122,17 @@ export function FlowList() {
             <tbody>
               {flows.data.map((f) => (
                 <tr key={f.id}>
-                  <td>
+                  <td className="card-title">
                     <Link to={`/flows/${f.id}`}>
                       <strong>{f.name}</strong>
                     </Link>
                     {f.description && <div className="muted small">{f.description}</div>}
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <span className={`badge ${f.status === "active" ? "ok" : ""}`}>{f.status}</span>
                   </td>
-                  <td>{f.node_count}</td>
-                  <td>
+                  <td data-label="Steps">{f.node_count}</td>
+                  <td data-label="Last run">
                     {f.last_run ? (
                       <Link to={`/flows/${f.id}/runs/${f.last_run.id}`} className="row">
                         <span className={`badge ${f.last_run.status}`}>{f.last_run.status.replace("_", " ")}</span>
@@ -139,8 +142,10 @@ export function FlowList() {
                       <span className="muted small">never</span>
                     )}
                   </td>
-                  <td className="small muted">{formatWhen(f.updated_at)}</td>
-                  <td>
+                  <td className="small muted" data-label="Updated">
+                    {formatWhen(f.updated_at)}
+                  </td>
+                  <td className="actions-cell">
                     <div className="row actions">
                       <button onClick={() => duplicate.mutate(f.id, { onSuccess: (d) => toast.success(`Created “${d.name}”`) })} aria-label={`Duplicate ${f.name}`}>
                         Duplicate

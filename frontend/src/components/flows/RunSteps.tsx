@@ -9,7 +9,14 @@ export function RunSteps({ run, onSelect }: { run: FlowRun; onSelect: (nodeId: s
     <section className="run-steps" aria-label="Steps">
       <h2>Steps</h2>
       <div className="table-wrap">
-        <table>
+        <table className="run-steps-table">
+          <colgroup>
+            <col />
+            <col className="col-state" />
+            <col className="col-time" />
+            <col className="col-tokens" />
+            <col className="col-cost" />
+          </colgroup>
           <thead>
             <tr>
               <th>Step</th>
@@ -23,7 +30,7 @@ export function RunSteps({ run, onSelect }: { run: FlowRun; onSelect: (nodeId: s
             {run.nodes.map((n) => (
               <tr key={n.node_id}>
                 <td>
-                  <button className="link-button mono" onClick={() => onSelect(n.node_id)}>
+                  <button className="link-button mono step-name" title={n.node_id} onClick={() => onSelect(n.node_id)}>
                     {n.node_id}
                   </button>
                 </td>

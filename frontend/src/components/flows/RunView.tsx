@@ -19,7 +19,7 @@ import { toCanvas, type FlowNode } from "./graph";
 import { NodeRunDetail } from "./NodeRunDetail";
 import { RunHistory } from "./RunHistory";
 import { ApprovalBar, RunSteps } from "./RunSteps";
-import { FINISHED_RUN } from "./runState";
+import { FINISHED_RUN, RESUMABLE_RUN } from "./runState";
 import { Timeline } from "./Timeline";
 
 interface RunCanvasProps {
@@ -163,8 +163,8 @@ export function RunView({ flow, runId }: { flow: Flow; runId: number }) {
             {busy === "cancel" && <Spinner label="Cancelling" />} Cancel run
           </button>
         )}
-        {(run.status === "interrupted" || run.status === "failed") && (
-          <button className="primary" onClick={() => void resume(false)} disabled={busy !== null}>
+        {RESUMABLE_RUN.has(run.status) && (
+          <button className="primary" onClick={() => void resume(false)} disabled={busy !== null} title="Run the steps that did not succeed again">
             {busy === "resume" && <Spinner label="Resuming" />} Resume
           </button>
         )}
@@ -203,6 +203,7 @@ export function RunView({ flow, runId }: { flow: Flow; runId: number }) {
         title="Cancel this run?"
         danger
         confirmLabel="Cancel run"
+        cancelLabel="Keep running"
         onCancel={() => setConfirmCancel(false)}
         onConfirm={() => {
           setConfirmCancel(false);

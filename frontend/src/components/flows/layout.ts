@@ -4,6 +4,8 @@ import { Graph, layout } from "@dagrejs/dagre";
 
 export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 96;
+/** A step's usual rendered height (title and one summary line): where a drop is centred. */
+export const NODE_HEIGHT_TYPICAL = 56;
 
 interface Positioned {
   id: string;

@@ -22,6 +22,8 @@ export const initialRunState: RunViewState = { run: null, output: {}, ended: fal
 const OUTPUT_LIMIT = 200_000;
 
 export const FINISHED_RUN: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled", "interrupted"]);
+/** The server resumes these (flows/runs.py RESUMABLE): steps that did not succeed run again. */
+export const RESUMABLE_RUN: ReadonlySet<RunStatus> = new Set(["interrupted", "failed", "cancelled"]);
 const FINISHED_NODE = new Set(["succeeded", "failed", "skipped", "cancelled", "interrupted"]);
 
 function mergeRun(run: FlowRun, patch: Partial<FlowRun>): FlowRun {
