@@ -34,7 +34,7 @@ _SHELL_NOTES: dict[str, str] = {
     "bash": "bash syntax",
     "zsh": "zsh syntax (bash-compatible constructs are fine when zsh accepts them)",
     "sh": "POSIX sh syntax (no bash-only constructs such as [[ ]], arrays or <<<)",
-    "dash": "POSIX sh syntax as dash runs it (no bash-only constructs such as [[ ]], arrays or <<<)",
+    "dash": "POSIX sh syntax as dash runs it (no bash-only [[ ]], arrays or <<<)",
     "fish": "fish syntax (set VAR value, (cmd) substitution; no bash-only constructs)",
     "powershell": "PowerShell syntax (cmdlets and PowerShell operators, not bash)",
 }

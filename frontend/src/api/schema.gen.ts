@@ -21,6 +21,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/architect/default-model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Default Model
+         * @description What a request that names no model (optionally naming `provider`) would use: the
+         *     architect role's default model when it fits, else the provider's default.
+         */
+        get: operations["get_default_model_api_architect_default_model_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/architect/generate": {
         parameters: {
             query?: never;
@@ -349,6 +370,26 @@ export interface paths {
         post?: never;
         /** Delete Card */
         delete: operations["delete_card_api_commands__card_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flow-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List All Runs
+         * @description Runs of every flow, newest first, with status, timing, tokens and cost.
+         */
+        get: operations["list_all_runs_api_flow_runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -708,6 +749,26 @@ export interface paths {
         };
         /** List Ledger */
         get: operations["list_ledger_api_ledger_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/calls/{call_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Call
+         * @description One call: its ledger row, and its prompt and answer if they were captured.
+         */
+        get: operations["get_call_api_ledger_calls__call_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1326,6 +1387,64 @@ export interface components {
             /** Warnings */
             warnings: string[];
         };
+        /** CallCapture */
+        CallCapture: {
+            /** Created At */
+            created_at?: string | null;
+            /**
+             * Message
+             * @description What a reader should know when nothing is shown.
+             */
+            message: string;
+            /**
+             * Messages
+             * @description The prompt: system first, keys redacted.
+             */
+            messages: components["schemas"]["CallMessage"][];
+            /**
+             * Request Bytes
+             * @default 0
+             */
+            request_bytes: number;
+            /**
+             * Request Truncated
+             * @default false
+             */
+            request_truncated: boolean;
+            /**
+             * Response
+             * @description The answer (partial for a stopped call).
+             */
+            response: string | null;
+            /**
+             * Response Bytes
+             * @default 0
+             */
+            response_bytes: number;
+            /**
+             * Response Truncated
+             * @default false
+             */
+            response_truncated: boolean;
+            /**
+             * State
+             * @description captured; off (capture is turned off); expired (past the retention period); not_captured (capture was off then, or the row predates it); pending
+             * @enum {string}
+             */
+            state: "captured" | "off" | "expired" | "not_captured" | "pending";
+        };
+        /** CallDetail */
+        CallDetail: {
+            call: components["schemas"]["LedgerItem"];
+            capture: components["schemas"]["CallCapture"];
+        };
+        /** CallMessage */
+        CallMessage: {
+            /** Content */
+            content: string;
+            /** Role */
+            role: string;
+        };
         /** Card */
         Card: {
             /** Command */
@@ -1469,6 +1588,30 @@ export interface components {
              * @description also the provider name on ledger rows
              */
             name: string;
+        };
+        /**
+         * DefaultModel
+         * @description The provider and model a request with no model named goes to.
+         */
+        DefaultModel: {
+            /** Model */
+            model: string | null;
+            /**
+             * Provider
+             * @description None when no provider is configured.
+             */
+            provider: string | null;
+            /**
+             * Role Model
+             * @description The architect role's default model, if any.
+             */
+            role_model: string | null;
+            /**
+             * Source
+             * @description role: the architect role's default model; provider: the provider's default.
+             * @enum {string}
+             */
+            source: "role" | "provider" | "none";
         };
         /** DiscoverIn */
         DiscoverIn: {
@@ -1724,7 +1867,7 @@ export interface components {
             cwd?: string | null;
             /**
              * Model
-             * @description Default: the provider's default.
+             * @description Default: the architect role's default model when it fits the provider, else the provider's default.
              */
             model?: string | null;
             /**
@@ -1747,7 +1890,7 @@ export interface components {
              * @default bash
              * @enum {string}
              */
-            shell: "bash" | "zsh" | "fish" | "powershell";
+            shell: "bash" | "zsh" | "sh" | "dash" | "fish" | "powershell";
         };
         /**
          * Generation
@@ -1778,7 +1921,7 @@ export interface components {
              * @description The shell the command was written for.
              * @enum {string}
              */
-            shell: "bash" | "zsh" | "fish" | "powershell";
+            shell: "bash" | "zsh" | "sh" | "dash" | "fish" | "powershell";
             usage: components["schemas"]["GenerationUsage"];
         };
         /** GenerationUsage */
@@ -1811,10 +1954,25 @@ export interface components {
         };
         /** ImportResult */
         ImportResult: {
-            /** Cards */
+            /**
+             * Cards
+             * @description The created and the replaced cards.
+             */
             cards: components["schemas"]["Card"][];
             /** Created */
             created: number;
+            /**
+             * Replaced
+             * @description Cards already in the deck overwritten from the file.
+             * @default 0
+             */
+            replaced: number;
+            /**
+             * Skipped
+             * @description Cards already in the deck that were left as they are.
+             * @default 0
+             */
+            skipped: number;
         };
         /** IssueOut */
         IssueOut: {
@@ -1834,6 +1992,11 @@ export interface components {
         KeyOut: {
             /** Configured */
             configured: boolean;
+            /**
+             * Env Var
+             * @description The environment variable that supplies this key when none is stored (e.g. OPENAI_API_KEY), if it is set; its name only, never the value.
+             */
+            env_var?: string | null;
             /**
              * Masked
              * @description The last 4 characters behind dots; never the value.
@@ -1916,6 +2079,11 @@ export interface components {
             model_used: string;
             /** Node Id */
             node_id: string | null;
+            /**
+             * Outcome
+             * @description Why the row has its status: ok, budget_refused, cancelled, provider_error, timeout, not_configured, invalid_request, interrupted or error (null while pending).
+             */
+            outcome: string | null;
             /** Output Tokens */
             output_tokens: number;
             /** Price Cache Write Per Mtok */
@@ -1993,6 +2161,8 @@ export interface components {
         };
         /** ModelPrice */
         ModelPrice: {
+            /** Cache Write Extended Per Mtok */
+            cache_write_extended_per_mtok: number | null;
             /** Cache Write Per Mtok */
             cache_write_per_mtok: number | null;
             /** Cached Input Per Mtok */
@@ -2057,8 +2227,13 @@ export interface components {
         /**
          * PriceOverrideInput
          * @description USD per 1M tokens; effective_from defaults to now; effective_until is exclusive.
+         *
+         *     cache_write_extended_per_mtok is the longer-retention write (Anthropic 1 h, OpenAI 12 h);
+         *     None bills those writes at cache_write_per_mtok.
          */
         PriceOverrideInput: {
+            /** Cache Write Extended Per Mtok */
+            cache_write_extended_per_mtok?: number | null;
             /** Cache Write Per Mtok */
             cache_write_per_mtok?: number | null;
             /** Cached Input Per Mtok */
@@ -2080,6 +2255,8 @@ export interface components {
         PriceRow: {
             /** Aliases */
             aliases: string[];
+            /** Cache Write Extended Per Mtok */
+            cache_write_extended_per_mtok: number | null;
             /** Cache Write Per Mtok */
             cache_write_per_mtok: number | null;
             /** Cached Input Per Mtok */
@@ -2237,7 +2414,7 @@ export interface components {
             feedback: string;
             /**
              * Model
-             * @description Default: the card's model.
+             * @description Default: the card's model if it was picked by hand, else the architect role's default model, else the card's model.
              */
             model?: string | null;
             /**
@@ -2308,7 +2485,10 @@ export interface components {
              * @default
              */
             description: string;
-            /** Name */
+            /**
+             * Name
+             * @description Use lowercase letters, digits, - or _, starting with a letter (e.g. doc-writer).
+             */
             name: string;
             /** System Prompt */
             system_prompt: string;
@@ -2393,6 +2573,16 @@ export interface components {
         /** RunEnvelope */
         RunEnvelope: {
             run: components["schemas"]["FlowRun"];
+        };
+        /** RunPage */
+        RunPage: {
+            /**
+             * Next Before
+             * @description Pass as `before` for the next (older) page; null on the last page.
+             */
+            next_before?: number | null;
+            /** Runs */
+            runs: components["schemas"]["forge_orchestrator__flows__models__RunSummary"][];
         };
         /**
          * RunPreview
@@ -2525,6 +2715,11 @@ export interface components {
             exit_code: number | null;
             /** Id */
             id: string;
+            /**
+             * Number
+             * @description Its tab number, kept for its life: closing another never renumbers it.
+             */
+            number: number;
             /** Pid */
             pid: number;
             /** Rows */
@@ -2661,9 +2856,18 @@ export interface components {
         SummaryRow: {
             /** Calls */
             calls: number;
+            /**
+             * Cancellations
+             * @description Calls stopped by the user or the caller.
+             * @default 0
+             */
+            cancellations: number;
             /** Cost Usd */
             cost_usd: number;
-            /** Failures */
+            /**
+             * Failures
+             * @description FAILED calls, not counting refusals and cancellations.
+             */
             failures: number;
             /** Input Tokens */
             input_tokens: number;
@@ -2675,6 +2879,12 @@ export interface components {
             latency_p95_ms: number | null;
             /** Output Tokens */
             output_tokens: number;
+            /**
+             * Refusals
+             * @description Calls a budget refused before the provider was asked.
+             * @default 0
+             */
+            refusals: number;
             /** Timeouts */
             timeouts: number;
         };
@@ -2775,6 +2985,11 @@ export interface components {
         forge_orchestrator__commands__models__RunSummary: {
             /** Card Id */
             card_id: number | null;
+            /**
+             * Card Name
+             * @description The card's name now; null for a one-off.
+             */
+            card_name?: string | null;
             /** Command */
             command: string;
             /** Duration Ms */
@@ -2857,6 +3072,136 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AppInfo"];
+                };
+            };
+            /** @description Malformed request body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A hard budget would be exceeded. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: foreign Host or cross-site request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record or route. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state (stale version, confirmation needed, finished run). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A provider or secret this needs is not configured. */
+            424: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The LLM provider failed or could not be reached. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The LLM provider timed out. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_default_model_api_architect_default_model_get: {
+        parameters: {
+            query?: {
+                provider?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefaultModel"];
                 };
             };
             /** @description Malformed request body. */
@@ -4407,7 +4752,10 @@ export interface operations {
     };
     import_cards_api_commands_import_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description For a card whose name and command are already in the deck: keep (add a copy), skip it, replace the existing card (it keeps its id and runs), or ask (store nothing; 409 duplicate_cards with the count). */
+                on_duplicate?: "keep" | "skip" | "replace" | "ask";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4472,7 +4820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict with the current state (stale version, confirmation needed, finished run). */
+            /** @description Conflict: a dangerous command needs confirmation, the run already finished, or (import with on_duplicate=ask) cards of the file are already in the deck. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4736,7 +5084,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: a dangerous command needs confirmation, or the run already finished. */
+            /** @description Conflict: a dangerous command needs confirmation, the run already finished, or (import with on_duplicate=ask) cards of the file are already in the deck. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5127,7 +5475,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: a dangerous command needs confirmation, or the run already finished. */
+            /** @description Conflict: a dangerous command needs confirmation, the run already finished, or (import with on_duplicate=ask) cards of the file are already in the deck. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5794,6 +6142,141 @@ export interface operations {
                 };
             };
             /** @description Invalid input: a field, a missing required variable, a missing working directory. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A provider or secret this needs is not configured. */
+            424: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The LLM provider failed or could not be reached. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The LLM provider timed out. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_all_runs_api_flow_runs_get: {
+        parameters: {
+            query?: {
+                /** @description Any of these (repeatable). */
+                status?: ("queued" | "running" | "awaiting_approval" | "succeeded" | "failed" | "cancelled" | "interrupted")[];
+                flow_id?: number | null;
+                limit?: number;
+                /** @description Only runs older than this run id. */
+                before?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunPage"];
+                };
+            };
+            /** @description Malformed request body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A hard budget would be exceeded. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: foreign Host or cross-site request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record or route. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state (stale version, confirmation needed, finished run). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9120,6 +9603,9 @@ export interface operations {
                 since?: string | null;
                 /** @description exclusive, ISO 8601 */
                 until?: string | null;
+                run_id?: string | null;
+                node_id?: string | null;
+                outcome?: ("ok" | "budget_refused" | "cancelled" | "provider_error" | "timeout" | "not_configured" | "invalid_request" | "interrupted" | "error") | null;
                 limit?: number;
                 cursor?: string | null;
             };
@@ -9136,6 +9622,136 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            /** @description Malformed request body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A hard budget would be exceeded. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: foreign Host or cross-site request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record or route. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state (stale version, confirmation needed, finished run). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A provider or secret this needs is not configured. */
+            424: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The LLM provider failed or could not be reached. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The LLM provider timed out. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_call_api_ledger_calls__call_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDetail"];
                 };
             };
             /** @description Malformed request body. */

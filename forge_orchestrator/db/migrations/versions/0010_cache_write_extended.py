@@ -5,7 +5,7 @@ at the extended rate, so a ledger row (and a what-if reprice) prices both parts 
 overrides get the matching rate.
 
 Revision ID: 0010
-Revises: 0009 (set to 0008 in the pricing worktree, which has no 0009; the lead fixes the chain)
+Revises: 0009
 """
 
 from __future__ import annotations
