@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import Engine, insert, select
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 
 from forge_orchestrator.db.engine import make_engine
 from forge_orchestrator.db.migrate import alembic_config
@@ -111,11 +113,19 @@ def test_migration_classifies_earlier_rows_and_recounts_rollups(tmp_path: Path) 
             ("FAILED", "HTTP 500"),
             ("TIMEOUT", "read timed out"),
         ]
-        # Written as revision 0008 knew the table: no outcome column yet.
-        columns = [c for c in token_ledger.columns if c.name not in ("id", "outcome")]
+        # The table as it stood at 0008: no outcome (0009), no extended cache writes (0010).
+        later = (
+            "id",
+            "outcome",
+            "cache_write_extended_tokens",
+            "price_cache_write_extended_per_mtok",
+        )
+        columns = [c for c in token_ledger.columns if c.name not in later]
+        # A bare table of those columns: the full Table would add later columns' defaults.
+        at_0008 = sa_table("token_ledger", *(sa_column(c.name) for c in columns))
         for status, message in rows:
             values = {**base, "status": status, "error_message": message}
-            conn.execute(insert(token_ledger).values({c.name: values.get(c.name) for c in columns}))
+            conn.execute(insert(at_0008).values({c.name: values.get(c.name) for c in columns}))
         command.upgrade(cfg, "0009")
     with engine.connect() as conn:
         outcomes = list(conn.execute(select(legacy.outcome).order_by(legacy.id)).scalars())
