@@ -9,7 +9,7 @@ import { ConfirmDialog } from "../ConfirmDialog";
 import { formatMs } from "../Elapsed";
 import { errorMessage } from "../ErrorNote";
 import { useToast } from "../Toasts";
-import { CopyButton } from "./CopyButton";
+import { CopyButton } from "../CopyButton";
 import { EditCardForm, type Draft } from "./EditCardForm";
 import { ReviseBox } from "./ReviseBox";
 
@@ -122,7 +122,7 @@ export function ResultCard({ generation, busy, onCardChange, onRevise, onDiscard
             <pre className="command-text" data-testid="architect-command">
               <code>{card.command}</code>
             </pre>
-            <CopyButton text={card.command} />
+            <CopyButton text={card.command} ariaLabel="Copy command" />
           </div>
           {card.description && <p className="result-description">{card.description}</p>}
           {card.risk.level !== "safe" && card.risk.reasons.length > 0 && (

@@ -4,7 +4,7 @@ import { OUTCOME_LABEL, tokens, usd, type CallCapture, type LedgerItem } from ".
 import { useCall } from "../../hooks/useLedger";
 import { formatMs, Spinner } from "../Elapsed";
 import { ErrorNote } from "../ErrorNote";
-import { CopyTextButton } from "./CopyTextButton";
+import { CopyButton } from "../CopyButton";
 import { useFlowNames } from "./flowNames";
 
 export const STATUS_BADGE: Record<string, string> = { SUCCESS: "ok", FAILED: "bad", TIMEOUT: "warn", PENDING: "" };
@@ -71,7 +71,7 @@ function Capture({ capture }: { capture: CallCapture }) {
       <section aria-label="Prompt" className="call-side">
         <div className="row between">
           <h3>Prompt{capture.request_truncated ? " (truncated)" : ""}</h3>
-          <CopyTextButton text={promptText(capture)} label="Copy prompt" />
+          <CopyButton text={promptText(capture)} label="Copy prompt" />
         </div>
         {capture.messages.map((m, i) => (
           <div key={i} className="call-message">
@@ -83,7 +83,7 @@ function Capture({ capture }: { capture: CallCapture }) {
       <section aria-label="Answer" className="call-side">
         <div className="row between">
           <h3>Answer{capture.response_truncated ? " (truncated)" : ""}</h3>
-          {capture.response !== null && <CopyTextButton text={capture.response} label="Copy answer" />}
+          {capture.response !== null && <CopyButton text={capture.response} label="Copy answer" />}
         </div>
         {capture.response === null ? (
           <p className="muted">No answer: the provider was not asked or did not reply.</p>

@@ -1,4 +1,4 @@
-// A copy-to-clipboard button that says what it copies and whether it worked.
+// Copies text to the clipboard and says so; falls back to a hidden textarea on plain http.
 
 import { useEffect, useState } from "react";
 
@@ -7,7 +7,6 @@ async function copyText(text: string): Promise<void> {
     await navigator.clipboard.writeText(text);
     return;
   }
-  // Plain http on a non-loopback host has no clipboard API: the old execCommand path.
   const area = document.createElement("textarea");
   area.value = text;
   area.setAttribute("readonly", "");
@@ -20,7 +19,8 @@ async function copyText(text: string): Promise<void> {
   if (!ok) throw new Error("The browser refused to copy");
 }
 
-export function CopyTextButton({ text, label }: { text: string; label: string }) {
+/** `label` is the button's text and, unless `ariaLabel` says more, its accessible name. */
+export function CopyButton({ text, label = "Copy", ariaLabel }: { text: string; label?: string; ariaLabel?: string }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {
     if (state === "idle") return;
@@ -31,7 +31,7 @@ export function CopyTextButton({ text, label }: { text: string; label: string })
     <button
       type="button"
       className="copy-button"
-      aria-label={label}
+      aria-label={ariaLabel ?? label}
       onClick={() => copyText(text).then(() => setState("copied"), () => setState("failed"))}
     >
       {state === "copied" ? "Copied ✓" : state === "failed" ? "Copy failed" : label}
