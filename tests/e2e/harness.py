@@ -14,6 +14,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.fakes.fixtures import FAKE_ANTHROPIC_KEY, FAKE_OPENAI_KEY
+from tests.fakes.llm_server import FakeLLMServer
+
 TOKEN = "e2e-token-0123456789abcdef0123456789abcdef"
 CHROMIUM = os.environ.get("FORGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -133,3 +136,13 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
+
+
+def fake_provider_env(fake: FakeLLMServer) -> dict[str, str]:
+    """The server's environment for both vendors pointed at the fake provider, with its keys."""
+    return {
+        "OPENAI_BASE_URL": fake.openai_base_url,
+        "OPENAI_API_KEY": FAKE_OPENAI_KEY,
+        "ANTHROPIC_BASE_URL": fake.anthropic_base_url,
+        "ANTHROPIC_API_KEY": FAKE_ANTHROPIC_KEY,
+    }

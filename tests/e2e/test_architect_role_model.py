@@ -12,10 +12,9 @@ from playwright.sync_api import Page, expect
 from forge_orchestrator.db.engine import make_engine
 from forge_orchestrator.db.utils import utcnow
 from forge_orchestrator.ledger.recorder import LedgerEntry, record
-from tests.fakes.fixtures import FAKE_ANTHROPIC_KEY, FAKE_OPENAI_KEY
 from tests.fakes.llm_server import FakeLLMServer, Reply
 
-from .harness import ServerProcess
+from .harness import ServerProcess, fake_provider_env
 
 pytestmark = pytest.mark.e2e
 
@@ -24,12 +23,7 @@ ANSWER = json.dumps({"name": "List files", "command": "ls -la", "description": "
 
 @pytest.fixture
 def server_env(fake_llm: FakeLLMServer) -> dict[str, str]:
-    return {
-        "OPENAI_BASE_URL": fake_llm.openai_base_url,
-        "OPENAI_API_KEY": FAKE_OPENAI_KEY,
-        "ANTHROPIC_BASE_URL": fake_llm.anthropic_base_url,
-        "ANTHROPIC_API_KEY": FAKE_ANTHROPIC_KEY,
-    }
+    return fake_provider_env(fake_llm)
 
 
 def seed_short_architect_calls(server: ServerProcess) -> None:

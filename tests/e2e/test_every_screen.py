@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.fakes.fixtures import FAKE_ANTHROPIC_KEY, FAKE_OPENAI_KEY
 from tests.fakes.llm_server import FakeLLMServer, Reply
 
-from .harness import ServerProcess
+from .harness import ServerProcess, fake_provider_env
 
 pytestmark = pytest.mark.e2e
 
@@ -47,12 +46,7 @@ ANSWER = json.dumps(
 
 @pytest.fixture
 def server_env(fake_llm: FakeLLMServer) -> dict[str, str]:
-    return {
-        "OPENAI_BASE_URL": fake_llm.openai_base_url,
-        "OPENAI_API_KEY": FAKE_OPENAI_KEY,
-        "ANTHROPIC_BASE_URL": fake_llm.anthropic_base_url,
-        "ANTHROPIC_API_KEY": FAKE_ANTHROPIC_KEY,
-    }
+    return fake_provider_env(fake_llm)
 
 
 @pytest.fixture
