@@ -127,12 +127,15 @@ def test_twenty_threads_reserve_record_settle(engine: Engine) -> None:
         ),
     )
     outcomes: list[str] = []
+    refusals: list[dict[str, float]] = []
     lock = threading.Lock()
 
     def call() -> None:
         try:
             hold = guard.reserve(provider="openai", flow_id=None, amount_usd=0.03)
         except BudgetExceeded as exc:
+            with lock:
+                refusals.append(exc.details)
             record(
                 engine, LedgerEntry("openai", "gpt-6.2-sol", "h" * 64, error_message=exc.message)
             )
@@ -154,7 +157,12 @@ def test_twenty_threads_reserve_record_settle(engine: Engine) -> None:
         t.join()
     spent, ok, errors = ledger_totals(engine)
     assert spent <= 0.1 + 1e-12
-    assert outcomes.count("ok") == ok >= 3
+    # How many fit depends on timing: a finished call's ledger row is written before its hold
+    # is released, so for that moment it counts twice (the safe order: never an overshoot).
+    # What must hold: at least two fit, and every refusal was right on what it saw.
+    assert outcomes.count("ok") == ok >= 2
+    for seen in refusals:
+        assert seen["spent_usd"] + seen["reserved_usd"] + seen["requested_usd"] > seen["limit_usd"]
     assert len(errors) == outcomes.count("refused") == 20 - ok
     assert "provider openai monthly budget" in (errors[0] or "")
 
