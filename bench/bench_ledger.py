@@ -276,7 +276,7 @@ def main() -> int:
 
     # 5. The optimizer reads the last 30 days (GET /api/optimizations).
     from forge_orchestrator.ledger.optimizer import compute
-    from forge_orchestrator.llm.pricing import PriceBook
+    from forge_orchestrator.pricing.book import PriceBook
 
     book = PriceBook()
     found: list[Any] = []

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..llm import price_overrides as po
 from ..llm.catalog import ModelCatalog, ProviderInfo, catalog, provider_infos
 from ..llm.gateway import Gateway
 from ..llm.provider_settings import ProvidersConfig, check_base_url
 from ..llm.tokens import count_text
+from ..pricing import overrides as po
 
 router = APIRouter(tags=["llm"])
 

@@ -16,11 +16,11 @@ from ..commands.models import Card, CardCreate
 from ..commands.models import Shell as RunnableShell
 from ..db.loop_db import LoopDB
 from ..errors import ProviderError
-from ..keyring.redact import redact
 from ..llm.provider_settings import ProvidersConfig
 from ..llm.roles import Role, find_role
 from ..llm.targets import role_model_for
 from ..llm.types import CallContext, ChatMessage, LLMRequest, LLMResult, StreamDone, TextDelta
+from ..redact import redact
 from . import chatter, defaults, prompts
 from .models import GenerateRequest, Generation, GenerationUsage, ReviseRequest, Revision
 from .parse import ParsedAnswer, UnparseableAnswer, parse_answer

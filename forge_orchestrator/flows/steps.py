@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ..errors import AppError, ProviderError
-from ..keyring.redact import redact
 from ..procs.containment import new_tag, scope
+from ..redact import redact
 from ..settings import Settings
 from .conditions import ConditionError, describe, evaluate
 from .definition import ApprovalData, ConditionData, LlmData, ShellData

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from ..errors import AppError
+from ..redact import redact
 from .models import (
     NAME_RE,
     Backend,
@@ -19,7 +20,6 @@ from .models import (
     mask,
     validate_name,
 )
-from .redact import redact
 
 log = logging.getLogger(__name__)
 

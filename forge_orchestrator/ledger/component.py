@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from ..llm.pricing import PriceBook
+from ..pricing.book import PriceBook
 from .budgets import BudgetGuard
 
 log = logging.getLogger(__name__)

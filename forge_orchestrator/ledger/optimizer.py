@@ -11,7 +11,7 @@ from ..db.engine import write_tx
 from ..db.tables import optimization_actions, token_ledger
 from ..db.utils import iso, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..llm.pricing import PriceBook
+from ..pricing.book import PriceBook
 from . import optimizer_targets as targets
 from .optimizer_models import Action, ActionList, Suggestion, SuggestionList
 from .optimizer_rules import Window, rule_cheaper_model, rule_long_prompt, rule_repeated_prompt

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, or_, select
 
 from ..db.tables import command_cards, token_ledger
-from ..llm.pricing import Price, PriceBook, bundled_table
-from ..llm.types import Usage
+from ..pricing.book import Price, PriceBook, bundled_table
+from ..pricing.usage import Usage
 from .optimizer_models import Kind, Suggestion, describe, suggestion_id, unit_target
 from .reprice import usage_cost
 

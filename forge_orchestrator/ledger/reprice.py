@@ -10,8 +10,8 @@ from sqlalchemy import Engine, case, func, literal, select
 
 from ..db.tables import token_ledger
 from ..errors import NotFound
-from ..llm.pricing import Price, PriceBook, bundled_table, cost
-from ..llm.types import Usage
+from ..pricing.book import Price, PriceBook, bundled_table, cost
+from ..pricing.usage import Usage
 from .queries import LedgerFilters, apply_filters
 
 L = token_ledger.c

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..ledger.recorder import LedgerEntry, prompt_hash
-from .pricing import Price, PriceBook
+from ..pricing.book import Price, PriceBook
 from .tokens import count_messages, count_text
 from .types import CallContext, LLMRequest, Usage, UsageSource
 

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from ..pricing.book import bundled_table
 from .gateway import Gateway
-from .pricing import bundled_table
 from .provider_settings import DEFAULT_MODELS, VENDORS, ProvidersConfig
 from .targets import LABELS, KeyStore, base_url_for, find_key, is_configured
 

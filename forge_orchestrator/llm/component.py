@@ -13,10 +13,10 @@ from starlette.concurrency import run_in_threadpool
 
 from ..db.loop_db import LoopDB
 from ..ledger.recorder import settle_orphans
+from ..pricing.book import PriceBook
+from ..pricing.overrides import load_overrides
 from ..settings import Settings
 from .gateway import Gateway
-from .price_overrides import load_overrides
-from .pricing import PriceBook
 from .provider_settings import ProviderSettingsStore
 from .targets import KeyStore
 from .tokens import warm_up

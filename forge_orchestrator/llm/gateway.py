@@ -11,12 +11,12 @@ from sqlalchemy import Engine
 
 from ..db.loop_db import LoopDB
 from ..errors import AppError, ProviderError, ValidationFailed
-from ..keyring.redact import redact
 from ..ledger.capture import CapturePolicy
+from ..pricing.book import PriceBook, cost
+from ..redact import redact
 from ..settings import Settings
 from .budget_hook import BudgetHook
 from .call import CallRun
-from .pricing import PriceBook, cost
 from .provider_settings import ProviderSettingsStore
 from .providers import Adapter, OpenStream, Timeouts
 from .retry import GaveUp, RetryPolicy, classify, run_with_retries

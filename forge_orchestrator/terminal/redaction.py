@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..keyring.redact import redact
+from ..redact import redact
 
 
 class _Redactor(Protocol):

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from forge_orchestrator.ledger.queries import LedgerFilters
 from forge_orchestrator.ledger.reprice import reprice
-from forge_orchestrator.llm.pricing import PriceBook
+from forge_orchestrator.pricing.book import PriceBook
 from tests.conftest import assert_error_shape
 
 from .conftest import add

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from forge_orchestrator.llm.pricing import Price, PriceBook, bundled_table, cost
 from forge_orchestrator.llm.types import Usage
+from forge_orchestrator.pricing.book import Price, PriceBook, bundled_table, cost
 
 
 def test_every_bundled_row_is_well_formed() -> None:

@@ -12,7 +12,7 @@ from forge_orchestrator.db.utils import utcnow
 from forge_orchestrator.ledger.queries import LedgerFilters
 from forge_orchestrator.ledger.recorder import LedgerEntry, record
 from forge_orchestrator.ledger.reprice import reprice
-from forge_orchestrator.llm.pricing import PriceBook
+from forge_orchestrator.pricing.book import PriceBook
 
 
 def test_reprice_bills_stored_1h_writes_at_the_target_models_1h_rate(engine: Engine) -> None:

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from forge_orchestrator.llm.aliases import bundled_aliases
-from forge_orchestrator.llm.pricing import Price, PriceBook, bundled_table, cost
 from forge_orchestrator.llm.types import Usage
+from forge_orchestrator.pricing.aliases import bundled_aliases
+from forge_orchestrator.pricing.book import Price, PriceBook, bundled_table, cost
 
 # docs/model-prices.md (2026-11-24): the 1-hour cache write of every Anthropic model.
 ANTHROPIC_1H_WRITE = {

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from ..db.utils import utcnow
 from .aliases import resolve_alias
-from .types import Usage
+from .usage import Usage
 
 PriceSource = Literal["bundled", "override", "local"]
 _DATE_SUFFIX = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{8})$")

@@ -12,7 +12,7 @@ from ..db.engine import write_tx
 from ..db.tables import price_overrides
 from ..db.utils import UtcDateTime, utcnow
 from ..errors import NotFound
-from .pricing import Price, PriceBook, PriceSource, bundled_table
+from .book import Price, PriceBook, PriceSource, bundled_table
 
 T = price_overrides.c
 

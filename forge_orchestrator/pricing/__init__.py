@@ -1,0 +1,1 @@
+"""Price book, token usage and price overrides: what a call costs, below ledger and gateway."""
