@@ -12,6 +12,7 @@ from sqlalchemy import Engine, insert, select, update
 from ..db.engine import write_tx
 from ..db.tables import app_settings
 from ..db.utils import utcnow
+from ..errors import NotConfigured
 
 SETTINGS_KEY = "providers"
 VENDORS = ("openai", "anthropic")
@@ -85,7 +86,12 @@ class ProvidersConfig(BaseModel):
         return next((s for s in self.compatible if s.name == name), None)
 
     def vendor(self, name: str) -> VendorSettings:
-        return self.openai if name == "openai" else self.anthropic
+        # An unknown name used to get Anthropic's settings silently; it is a caller's mistake.
+        if name == "openai":
+            return self.openai
+        if name == "anthropic":
+            return self.anthropic
+        raise NotConfigured(f"'{name}' is not a built-in provider ({', '.join(VENDORS)}).")
 
     def provider_names(self) -> list[str]:
         return [*VENDORS, *(s.name for s in self.compatible)]

@@ -172,3 +172,12 @@ async def test_list_models_tests_a_key_with_a_real_call(
 
 async def test_unpriced_estimate_is_none(gateway: Gateway) -> None:
     assert gateway.estimate_cost(req("openai", "gpt-unknown")) is None
+
+
+def test_vendor_settings_refuse_an_unknown_name() -> None:
+    from forge_orchestrator.errors import NotConfigured
+
+    cfg = ProvidersConfig()
+    assert cfg.vendor("anthropic") is cfg.anthropic
+    with pytest.raises(NotConfigured, match="not a built-in provider"):
+        cfg.vendor("gemini")
