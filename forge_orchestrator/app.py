@@ -16,6 +16,7 @@ from .auth.sessions import AuthState
 from .auth.tokens import load_or_create_token, secure_data_dir
 from .components import components
 from .db.engine import make_engine
+from .db.liveness import Liveness
 from .db.loop_db import LoopDB
 from .db.migrate import upgrade
 from .errors import install_error_handlers
@@ -40,6 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
         )
         await run_in_threadpool(upgrade, engine)
         app.state.engine = engine
+        app.state.liveness = Liveness(engine)
         # Short writes (ledger rows, cards) go through it: see db/loop_db.py.
         app.state.loop_db = LoopDB(engine)
         try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Engine, text
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy import Engine
 
 from .. import __version__
+from ..db.liveness import Liveness
 
 router = APIRouter(tags=["health"])
 
@@ -25,19 +25,12 @@ class AppInfo(BaseModel):
     data_dir: str
 
 
-def _ping(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
-
-
 @router.get("/health", response_model=Health)
 async def health(request: Request) -> Health | JSONResponse:
-    try:
-        await run_in_threadpool(_ping, request.app.state.engine)
-    except Exception as exc:  # health reports a broken database rather than raising
-        body = Health(
-            status="degraded", version=__version__, database=f"error: {type(exc).__name__}"
-        )
+    liveness: Liveness = request.app.state.liveness
+    problem = await liveness.problem()
+    if problem is not None:
+        body = Health(status="degraded", version=__version__, database=problem)
         return JSONResponse(body.model_dump(), status_code=503)
     return Health(status="ok", version=__version__, database="ok")
 
