@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,7 @@ from forge_orchestrator.settings import Settings
 NODES = 1000
 WIDTH = 8
 PARALLEL = 8
-REPEATS = 3
+REPEATS = 5
 
 
 def layered_dag() -> dict[str, Any]:
@@ -125,18 +126,27 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         samples, heap_peak = asyncio.run(measure(Path(tmp)))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    best = {k: min(v) for k, v in samples.items()}
-    cpu = {k: min(c for _, c in v) for k, v in samples.items()}
-    base, runner, engine_s = best["baseline"][0], best["runner"][0], best["engine"][0]
-    print(f"nodes: {NODES}  width: {WIDTH}  max_parallel: {PARALLEL}  best of {REPEATS}")
+    # Median and spread of the repeats: the best of 3 hid a 1.40x median behind a 1.3x target.
+    med = {k: statistics.median(w for w, _ in v) for k, v in samples.items()}
+    cpu = {k: statistics.median(c for _, c in v) for k, v in samples.items()}
+    base, runner, engine_s = med["baseline"], med["runner"], med["engine"]
+    print(f"nodes: {NODES}  width: {WIDTH}  max_parallel: {PARALLEL}  median of {REPEATS}")
     for key, label in (
         ("baseline", "baseline: plain asyncio, same processes"),
         ("runner", "commands.run_process alone, same processes"),
         ("engine", "engine: validate + run + SQLite commits"),
     ):
-        walls = ", ".join(f"{w:.2f}" for w, _ in samples[key])
-        print(f"{label:<44} wall {best[key][0]:.3f} s (all: {walls})  CPU {cpu[key]:.3f} s")
-    print(f"ratio engine/baseline (wall): {engine_s / base:.2f}x  (target <= 1.30x)")
+        walls = [w for w, _ in samples[key]]
+        print(
+            f"{label:<44} wall {med[key]:.3f} s (min {min(walls):.2f}, max {max(walls):.2f})"
+            f"  CPU {cpu[key]:.3f} s"
+        )
+    pairs = zip(samples["engine"], samples["baseline"], strict=True)
+    ratios = sorted(e[0] / b[0] for e, b in pairs)
+    print(
+        f"ratio engine/baseline (wall): {engine_s / base:.2f}x median"
+        f" (per pair {ratios[0]:.2f}-{ratios[-1]:.2f}; target <= 1.30x)"
+    )
     print(f"ratio engine/baseline (CPU of this process): {cpu['engine'] / cpu['baseline']:.2f}x")
     print(
         f"engine overhead per node: {(engine_s - base) / NODES * 1000:.3f} ms wall vs plain "

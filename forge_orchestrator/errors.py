@@ -70,16 +70,6 @@ class ValidationFailed(AppError):
     code = "validation_failed"
 
 
-class Unauthorized(AppError):
-    status_code = 401
-    code = "unauthorized"
-
-
-class Forbidden(AppError):
-    status_code = 403
-    code = "forbidden"
-
-
 class NotFound(AppError):
     status_code = 404
     code = "not_found"

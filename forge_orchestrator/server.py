@@ -41,6 +41,9 @@ def serve(settings: Settings) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if settings.log_level.lower() != "debug":
+        # The SDKs' httpx logs one INFO line per LLM call; the ledger already records each one.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     if settings.allow_remote:
         print(
             "WARNING: --allow-remote accepts requests for any Host name. Anyone who can reach "

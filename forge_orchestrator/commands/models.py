@@ -167,11 +167,6 @@ class Card(CardCreate):
     updated_at: str
 
 
-class CardList(BaseModel):
-    cards: list[Card]
-    tags: list[str] = Field(description="Every tag in use, for the filter.")
-
-
 class Run(BaseModel):
     """One execution of a command. A negative exit_code means the process died of that signal."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shlex
 
 from .models import RiskVerdict
 from .risk_destroy import code_findings, destroy_rules_for, inline_code, overwrite
@@ -317,11 +316,3 @@ class _Analysis:
         script = " ".join(remote) if len(remote) > 1 else remote[0]
         found = self.text(script, depth + 1)
         return [(lvl, f"on the remote host: {reason}") for lvl, reason in found]
-
-
-def split_words(text: str) -> list[str]:
-    """Shell words of a simple string (used by the UI helpers and tests)."""
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()

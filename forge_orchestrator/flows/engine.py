@@ -92,10 +92,6 @@ class FlowEngine:
             raise Conflict(f"Node {node_id} is not awaiting approval")
         gate.set_result(approve)
 
-    @property
-    def awaiting(self) -> list[str]:
-        return list(self._gates)
-
     # ---- main loop -----------------------------------------------------------------------
 
     async def execute(self) -> str:

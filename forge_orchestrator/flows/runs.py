@@ -20,7 +20,7 @@ from .events import EventBus
 from .graph import FlowGraph, compile_flow
 from .models import FlowRun, ResumeRun, RunPage, RunSummary, StartRun
 from .prepare import resolve_inputs, resolve_services
-from .records import ACTIVE_RUN, NodeRecord, RunRecord
+from .records import NodeRecord, RunRecord
 from .steps import StepRunner
 from .writer import RunWriter
 
@@ -285,6 +285,3 @@ class RunManager:
         await asyncio.to_thread(run_store.claim_run, self.db, run)
         self._launch(graph, run, services, cards)
         return run.to_api()
-
-    def is_active(self, run_id: int) -> bool:
-        return run_id in self._active and self._active[run_id].run.status in ACTIVE_RUN
