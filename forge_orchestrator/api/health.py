@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
+from ..db.engine import app_engine, dialect_name, ping
 
 router = APIRouter(tags=["health"])
 
@@ -25,15 +25,10 @@ class AppInfo(BaseModel):
     data_dir: str
 
 
-def _ping(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
-
-
 @router.get("/health", response_model=Health)
 async def health(request: Request) -> Health | JSONResponse:
     try:
-        await run_in_threadpool(_ping, request.app.state.engine)
+        await run_in_threadpool(ping, app_engine(request.app))
     except Exception as exc:  # health reports a broken database rather than raising
         body = Health(
             status="degraded", version=__version__, database=f"error: {type(exc).__name__}"
@@ -44,9 +39,8 @@ async def health(request: Request) -> Health | JSONResponse:
 
 @router.get("/app/info", response_model=AppInfo)
 async def app_info(request: Request) -> AppInfo:
-    engine: Engine = request.app.state.engine
     return AppInfo(
         version=__version__,
-        database=engine.dialect.name,
+        database=dialect_name(app_engine(request.app)),
         data_dir=str(request.app.state.settings.data_dir),
     )
