@@ -83,6 +83,7 @@ lint: install-dev frontend-deps
 	$(BIN)/ruff check forge_orchestrator tests bench
 	$(BIN)/ruff format --check forge_orchestrator tests bench
 	$(BIN)/mypy forge_orchestrator
+	$(BIN)/lint-imports
 	cd $(FRONTEND) && npm run typecheck
 	$(MAKE) check-api-types
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from ..commands import cards, importing
@@ -17,6 +16,7 @@ from ..commands.models import (
     ImportResult,
     OnDuplicate,
 )
+from ..db.engine import app_engine
 from ..errors import ErrorResponse
 from ..request_limits import parse_body
 
@@ -42,11 +42,6 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 router = APIRouter(prefix="/commands", tags=["commands"], responses=errors(422))
 
 
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
 @router.get("", response_model=list[Card])
 async def list_cards(
     request: Request,
@@ -55,30 +50,30 @@ async def list_cards(
     ),
     tag: str | None = Query(None, max_length=50),
 ) -> list[Card]:
-    return await run_in_threadpool(cards.list_cards, _engine(request), q=q, tag=tag)
+    return await run_in_threadpool(cards.list_cards, app_engine(request.app), q=q, tag=tag)
 
 
 @router.post("", response_model=Card, status_code=201)
 async def create_card(request: Request, body: CardCreate) -> Card:
-    return await run_in_threadpool(cards.create_card, _engine(request), body)
+    return await run_in_threadpool(cards.create_card, app_engine(request.app), body)
 
 
 @router.get("/tags", response_model=list[str])
 async def list_tags(request: Request) -> list[str]:
-    return await run_in_threadpool(cards.all_tags, _engine(request))
+    return await run_in_threadpool(cards.all_tags, app_engine(request.app))
 
 
 @router.get("/export", response_model=ExportBundle)
 async def export_cards(request: Request, response: Response) -> ExportBundle:
     response.headers["Content-Disposition"] = 'attachment; filename="forge-commands.json"'
-    return await run_in_threadpool(cards.export_cards, _engine(request))
+    return await run_in_threadpool(cards.export_cards, app_engine(request.app))
 
 
 def _import(
-    engine: Engine, raw: bytes, content_type: str | None, max_cards: int, on_duplicate: OnDuplicate
+    app: Any, raw: bytes, content_type: str | None, max_cards: int, on_duplicate: OnDuplicate
 ) -> bytes:
     bundle = parse_body(raw, content_type, ExportBundle, items="cards", max_items=max_cards)
-    result = importing.import_cards(engine, bundle, on_duplicate)
+    result = importing.import_cards(app_engine(app), bundle, on_duplicate)
     # A card at a time: one dump of thousands would hold the GIL (and so the loop) throughout.
     parts = b",".join(card.model_dump_json().encode() for card in result.cards)
     counts = (result.created, result.skipped, result.replaced, parts)
@@ -106,21 +101,21 @@ async def import_cards(
     raw = await request.body()
     limit: int = request.app.state.settings.import_max_cards
     kind = request.headers.get("content-type")
-    body = await run_in_threadpool(_import, _engine(request), raw, kind, limit, on_duplicate)
+    body = await run_in_threadpool(_import, request.app, raw, kind, limit, on_duplicate)
     return Response(body, status_code=201, media_type="application/json")
 
 
 @router.get("/{card_id:int}", response_model=Card, responses=errors(404))
 async def get_card(request: Request, card_id: int) -> Card:
-    return await run_in_threadpool(cards.get_card, _engine(request), card_id)
+    return await run_in_threadpool(cards.get_card, app_engine(request.app), card_id)
 
 
 @router.put("/{card_id:int}", response_model=Card, responses=errors(404))
 async def update_card(request: Request, card_id: int, body: CardUpdate) -> Card:
-    return await run_in_threadpool(cards.update_card, _engine(request), card_id, body)
+    return await run_in_threadpool(cards.update_card, app_engine(request.app), card_id, body)
 
 
 @router.delete("/{card_id:int}", status_code=204, responses=errors(404))
 async def delete_card(request: Request, card_id: int) -> Response:
-    await run_in_threadpool(cards.delete_card, _engine(request), card_id)
+    await run_in_threadpool(cards.delete_card, app_engine(request.app), card_id)
     return Response(status_code=204)

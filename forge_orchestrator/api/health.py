@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Engine
 
 from .. import __version__
+from ..db.engine import app_engine, dialect_name
 from ..db.liveness import Liveness
 
 router = APIRouter(tags=["health"])
@@ -37,9 +37,8 @@ async def health(request: Request) -> Health | JSONResponse:
 
 @router.get("/app/info", response_model=AppInfo)
 async def app_info(request: Request) -> AppInfo:
-    engine: Engine = request.app.state.engine
     return AppInfo(
         version=__version__,
-        database=engine.dialect.name,
+        database=dialect_name(app_engine(request.app)),
         data_dir=str(request.app.state.settings.data_dir),
     )

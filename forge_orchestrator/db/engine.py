@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
@@ -93,3 +93,20 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def app_engine(app: Any) -> Engine:
+    """The engine an app keeps on ``app.state`` (typed, so HTTP code needs no SQLAlchemy)."""
+    engine: Engine = app.state.engine
+    return engine
+
+
+def ping(engine: Engine) -> None:
+    """Run ``SELECT 1``: raises if the database cannot be reached."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
+def dialect_name(engine: Engine) -> str:
+    """The database's dialect name, e.g. ``sqlite``."""
+    return str(engine.dialect.name)

@@ -6,15 +6,12 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from .engine import ping
+
 FRESH_S = 1.0  # a health answer may be this old; monitors poll every few seconds at most
-
-
-def ping(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
 
 
 class Liveness:
