@@ -45,7 +45,7 @@ _VIEWS: dict[str, tuple[str, ...]] = {
 }
 _GRAINS = ("day", "month")
 _KEY = ("dims", "grain", "bucket_start", *_DIMENSIONS)
-_SUMS_0007 = (
+_SUMS = (
     "calls",
     "input_tokens",
     "output_tokens",
@@ -54,7 +54,6 @@ _SUMS_0007 = (
     "failures",
     "timeouts",
 )
-_SUMS_0009 = (*_SUMS_0007, "refusals", "cancellations")
 _LEDGER = sa.table(
     "token_ledger",
     sa.column("timestamp", sa.DateTime()),
@@ -63,13 +62,12 @@ _LEDGER = sa.table(
     sa.column("agent_role", sa.String()),
     sa.column("flow_id", sa.String()),
     sa.column("status", sa.String()),
-    sa.column("outcome", sa.String()),
     sa.column("input_tokens", sa.Integer()),
     sa.column("output_tokens", sa.Integer()),
     sa.column("total_cost_usd", sa.Float()),
     sa.column("latency_ms", sa.Integer()),
 )
-_ROLLUP = sa.table("ledger_rollup", *(sa.column(c) for c in (*_KEY, *_SUMS_0009)))
+_ROLLUP = sa.table("ledger_rollup", *(sa.column(c) for c in (*_KEY, *_SUMS)))
 _HIST = sa.table("ledger_latency_hist", *(sa.column(c) for c in (*_KEY, "bucket", "calls")))
 
 
@@ -104,21 +102,11 @@ def _bucket_start_sql(conn: sa.Connection, grain: str) -> Any:
     return sa.func.strftime(sa.literal_column(f"'{fmt}'"), ts)
 
 
-def _backfill(conn: sa.Connection, *, outcomes: bool) -> None:
+def _backfill(conn: sa.Connection) -> None:
     """Both rollups from token_ledger (INSERT ... SELECT ... GROUP BY) into empty tables."""
     L = _LEDGER.c
-    refused: Any = None
-    cancelled: Any = None
-    if outcomes:
-        plain = L.outcome.is_(None) | L.outcome.not_in(("budget_refused", "cancelled"))
-        is_failed = L.status == "FAILED"
-        failed = sa.case((is_failed & plain, 1), else_=0)
-        refused = sa.case((is_failed & (L.outcome == "budget_refused"), 1), else_=0)
-        cancelled = sa.case((is_failed & (L.outcome == "cancelled"), 1), else_=0)
-    else:
-        failed = sa.case((L.status == "FAILED", 1), else_=0)
+    failed = sa.case((L.status == "FAILED", 1), else_=0)  # no outcome column yet
     timed_out = sa.case((L.status == "TIMEOUT", 1), else_=0)
-    sum_names = _SUMS_0009 if outcomes else _SUMS_0007
     settled = L.status != "PENDING"
     lowers = _latency_lowers()
     for grain in _GRAINS:
@@ -142,16 +130,11 @@ def _backfill(conn: sa.Connection, *, outcomes: bool) -> None:
                     sa.func.count() - sa.func.count(L.total_cost_usd),
                     sa.func.coalesce(sa.func.sum(failed), 0),
                     sa.func.coalesce(sa.func.sum(timed_out), 0),
-                    *(
-                        sa.func.coalesce(sa.func.sum(c), 0)
-                        for c in (refused, cancelled)
-                        if c is not None
-                    ),
                 )
                 .where(settled)
                 .group_by(*group)
             )
-            conn.execute(sa.insert(_ROLLUP).from_select([*_KEY, *sum_names], sums))
+            conn.execute(sa.insert(_ROLLUP).from_select([*_KEY, *_SUMS], sums))
             bucket = _bucket_sql(L.latency_ms, lowers)
             hist = (
                 sa.select(*keys, bucket.label("bucket"), sa.func.count())
@@ -184,7 +167,7 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     # Rows recorded before this revision: the same sums the recorder now keeps per call.
-    _backfill(op.get_bind(), outcomes=False)
+    _backfill(op.get_bind())
 
 
 def downgrade() -> None:
