@@ -1,4 +1,4 @@
-"""`forge-orchestrator ledger export`: the token ledger as CSV or JSONL on stdout or a file."""
+"""`forge-orchestrator ledger export` (CSV or JSONL) and `ledger rebuild-rollups`."""
 
 from __future__ import annotations
 
@@ -48,6 +48,24 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rebuild_rollups(args: argparse.Namespace) -> int:
+    from ..cli import settings_from_args
+    from ..db.engine import make_engine
+    from ..db.migrate import upgrade
+    from .rollup import rebuild
+
+    settings = settings_from_args(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        upgrade(engine)
+        sums, hist = rebuild(engine)
+    finally:
+        engine.dispose()
+    print(f"rebuilt ledger rollups: {sums} rollup rows, {hist} latency histogram rows")
+    return 0
+
+
 def _when(value: str) -> datetime:
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -72,3 +90,9 @@ def register(subparsers: Any) -> None:
     export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     add_data_dir_option(export)
     export.set_defaults(handler=_export)
+    rollups = sub.add_parser(
+        "rebuild-rollups",
+        help="recompute the summary rollups from token_ledger (after editing it by hand)",
+    )
+    add_data_dir_option(rollups)
+    rollups.set_defaults(handler=_rebuild_rollups)

@@ -193,9 +193,15 @@ def backfill(conn: Connection, *, outcomes: bool = False) -> None:
             conn.execute(insert(ledger_latency_hist).from_select([*KEY, "bucket", "calls"], hist))
 
 
-def rebuild(engine: Engine) -> None:
-    """Recompute the rollups from scratch: call after bulk-loading token_ledger directly."""
+def rebuild(engine: Engine) -> tuple[int, int]:
+    """Recompute the rollups from scratch: call after bulk-loading token_ledger directly.
+
+    Returns how many rollup and histogram rows there are afterwards.
+    """
     with write_tx(engine) as conn:
         conn.execute(delete(ledger_latency_hist))
         conn.execute(delete(ledger_rollup))
         backfill(conn, outcomes=True)
+        sums = conn.execute(select(func.count()).select_from(ledger_rollup)).scalar_one()
+        hist = conn.execute(select(func.count()).select_from(ledger_latency_hist)).scalar_one()
+    return int(sums), int(hist)

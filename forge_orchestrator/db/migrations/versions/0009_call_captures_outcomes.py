@@ -10,10 +10,10 @@ Revises: 0008
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
-
-from forge_orchestrator.ledger.rollup import backfill
 
 revision = "0009"
 down_revision = "0008"
@@ -32,6 +32,134 @@ UPDATE token_ledger SET outcome = CASE
     ELSE 'error'
 END
 """
+
+
+# Frozen copy of ledger.rollup.backfill as this revision ran it: the tables, views and latency
+# buckets are written out here so the migration never imports application code.
+_DIMENSIONS = ("provider", "model_used", "agent_role", "flow_id", "status")
+_VIEWS: dict[str, tuple[str, ...]] = {
+    "provider": ("provider", "status"),
+    "model": ("provider", "model_used", "status"),
+    "agent_role": ("agent_role", "status"),
+    "flow_id": ("flow_id", "status"),
+    "all": _DIMENSIONS,
+}
+_GRAINS = ("day", "month")
+_KEY = ("dims", "grain", "bucket_start", *_DIMENSIONS)
+_SUMS_0007 = (
+    "calls",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "unpriced_calls",
+    "failures",
+    "timeouts",
+)
+_SUMS_0009 = (*_SUMS_0007, "refusals", "cancellations")
+_LEDGER = sa.table(
+    "token_ledger",
+    sa.column("timestamp", sa.DateTime()),
+    sa.column("provider", sa.String()),
+    sa.column("model_used", sa.String()),
+    sa.column("agent_role", sa.String()),
+    sa.column("flow_id", sa.String()),
+    sa.column("status", sa.String()),
+    sa.column("outcome", sa.String()),
+    sa.column("input_tokens", sa.Integer()),
+    sa.column("output_tokens", sa.Integer()),
+    sa.column("total_cost_usd", sa.Float()),
+    sa.column("latency_ms", sa.Integer()),
+)
+_ROLLUP = sa.table("ledger_rollup", *(sa.column(c) for c in (*_KEY, *_SUMS_0009)))
+_HIST = sa.table("ledger_latency_hist", *(sa.column(c) for c in (*_KEY, "bucket", "calls")))
+
+
+def _latency_lowers() -> tuple[int, ...]:
+    # Bucket 0 is below 1 ms; each later bucket's representative is within 2.5 % of both ends.
+    lowers, lo = [0], 1
+    while lo <= 2**31 - 1:
+        rep = lo * 41 // 40
+        lowers.append(lo)
+        lo = rep * 40 // 39 + 1
+    return tuple(lowers)
+
+
+def _bucket_sql(column: Any, lowers: tuple[int, ...]) -> Any:
+    def node(first: int, last: int) -> Any:
+        if first == last:
+            return sa.literal_column(str(first))
+        mid = (first + last + 1) // 2
+        return sa.case(
+            (column < sa.literal_column(str(lowers[mid])), node(first, mid - 1)),
+            else_=node(mid, last),
+        )
+
+    return node(0, len(lowers) - 1)
+
+
+def _bucket_start_sql(conn: sa.Connection, grain: str) -> Any:
+    ts = _LEDGER.c.timestamp
+    if conn.dialect.name == "postgresql":
+        return sa.func.date_trunc(sa.literal_column(f"'{grain}'"), ts)
+    fmt = "%Y-%m-01 00:00:00.000000" if grain == "month" else "%Y-%m-%d 00:00:00.000000"
+    return sa.func.strftime(sa.literal_column(f"'{fmt}'"), ts)
+
+
+def _backfill(conn: sa.Connection, *, outcomes: bool) -> None:
+    """Both rollups from token_ledger (INSERT ... SELECT ... GROUP BY) into empty tables."""
+    L = _LEDGER.c
+    refused: Any = None
+    cancelled: Any = None
+    if outcomes:
+        plain = L.outcome.is_(None) | L.outcome.not_in(("budget_refused", "cancelled"))
+        is_failed = L.status == "FAILED"
+        failed = sa.case((is_failed & plain, 1), else_=0)
+        refused = sa.case((is_failed & (L.outcome == "budget_refused"), 1), else_=0)
+        cancelled = sa.case((is_failed & (L.outcome == "cancelled"), 1), else_=0)
+    else:
+        failed = sa.case((L.status == "FAILED", 1), else_=0)
+    timed_out = sa.case((L.status == "TIMEOUT", 1), else_=0)
+    sum_names = _SUMS_0009 if outcomes else _SUMS_0007
+    settled = L.status != "PENDING"
+    lowers = _latency_lowers()
+    for grain in _GRAINS:
+        start = _bucket_start_sql(conn, grain)
+        for name, dims in _VIEWS.items():
+            kept = {d: sa.func.coalesce(L[d], sa.literal_column("''")) for d in dims}
+            keys = [
+                sa.literal(name).label("dims"),
+                sa.literal(grain).label("grain"),
+                start.label("bucket_start"),
+                *(kept[d].label(d) if d in kept else sa.literal("").label(d) for d in _DIMENSIONS),
+            ]
+            group = [start, *kept.values()]
+            sums = (
+                sa.select(
+                    *keys,
+                    sa.func.count(),
+                    sa.func.coalesce(sa.func.sum(L.input_tokens), 0),
+                    sa.func.coalesce(sa.func.sum(L.output_tokens), 0),
+                    sa.func.coalesce(sa.func.sum(L.total_cost_usd), 0.0),
+                    sa.func.count() - sa.func.count(L.total_cost_usd),
+                    sa.func.coalesce(sa.func.sum(failed), 0),
+                    sa.func.coalesce(sa.func.sum(timed_out), 0),
+                    *(
+                        sa.func.coalesce(sa.func.sum(c), 0)
+                        for c in (refused, cancelled)
+                        if c is not None
+                    ),
+                )
+                .where(settled)
+                .group_by(*group)
+            )
+            conn.execute(sa.insert(_ROLLUP).from_select([*_KEY, *sum_names], sums))
+            bucket = _bucket_sql(L.latency_ms, lowers)
+            hist = (
+                sa.select(*keys, bucket.label("bucket"), sa.func.count())
+                .where(settled)
+                .group_by(*group, bucket)
+            )
+            conn.execute(sa.insert(_HIST).from_select([*_KEY, "bucket", "calls"], hist))
 
 
 def upgrade() -> None:
@@ -61,7 +189,7 @@ def upgrade() -> None:
     # Refusals and cancellations move out of "failures": recount every bucket exactly.
     op.execute("DELETE FROM ledger_latency_hist")
     op.execute("DELETE FROM ledger_rollup")
-    backfill(op.get_bind(), outcomes=True)
+    _backfill(op.get_bind(), outcomes=True)
 
 
 def downgrade() -> None:
@@ -74,4 +202,4 @@ def downgrade() -> None:
         batch.drop_column("outcome")
     op.execute("DELETE FROM ledger_latency_hist")
     op.execute("DELETE FROM ledger_rollup")
-    backfill(op.get_bind())
+    _backfill(op.get_bind(), outcomes=False)
