@@ -20,6 +20,7 @@ from .run_store import mark_interrupted
 from .runs import RunManager
 
 log = logging.getLogger(__name__)
+CREATE_TIME_SLACK_S = 2.0
 
 
 def _end_orphans(orphans: list[tuple[int, int | None, datetime]]) -> int:
@@ -30,7 +31,9 @@ def _end_orphans(orphans: list[tuple[int, int | None, datetime]]) -> int:
     for run_id, pgid, started_at in orphans:
         if not pgid:
             continue
-        started = started_at.replace(tzinfo=UTC).timestamp() - 1.0
+        # psutil's create_time on Linux is /proc/stat's btime (whole seconds) plus the start
+        # tick, so it reads up to 1 s early (0.99 s measured); 1 s of slack left ~10 ms.
+        started = started_at.replace(tzinfo=UTC).timestamp() - CREATE_TIME_SLACK_S
         for proc in psutil.process_iter(["create_time"]):
             try:
                 if os.getpgid(proc.pid) == pgid and proc.info["create_time"] >= started:

@@ -172,6 +172,9 @@ def test_running_rows_become_interrupted_after_a_restart(tmp_path: Path) -> None
     engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
     orphan = psutil.Popen(["sleep", "300"], start_new_session=True)
+    # A loaded machine between spawn and record (CI once took >10 ms here): psutil's
+    # create_time reads up to 1 s early on Linux, and this must not hide the leftover.
+    time.sleep(0.2)
     row = run_store.insert_run(
         engine,
         card_id=None,
