@@ -150,8 +150,8 @@ async def main(calls: int) -> None:
     )
     print("target: added p50 <= 1 ms (baseline = the same SDK call without the gateway)")
     print(
-        f"ledger writes: {gw.db.on_loop} on the event loop (SQLite lock free), "
-        f"{gw.db.in_thread} handed to a worker thread"
+        f"ledger writes: {gw.db.jobs} through the database service's writer thread "
+        f"in {gw.db.commits} commits"
     )
     print(
         f"machine load average while measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"

@@ -17,8 +17,8 @@ from .auth.tokens import load_or_create_token, secure_data_dir
 from .components import components
 from .db.engine import make_engine
 from .db.liveness import Liveness
-from .db.loop_db import LoopDB
 from .db.migrate import upgrade
+from .db.service import Database
 from .errors import install_error_handlers
 from .request_limits import JsonDepthLimit
 from .security import AccessGuard, SecurityMiddleware
@@ -42,15 +42,15 @@ def create_app(settings: Settings) -> FastAPI:
         await run_in_threadpool(upgrade, engine)
         app.state.engine = engine
         app.state.liveness = Liveness(engine)
-        # Short writes (ledger rows, cards) go through it: see db/loop_db.py.
-        app.state.loop_db = LoopDB(engine)
+        # Domain code reads and writes through it: see db/service.py.
+        app.state.db = Database(engine)
         try:
             async with AsyncExitStack() as stack:
                 for component in components():
                     await stack.enter_async_context(component(app))
                 yield
         finally:
-            app.state.loop_db.close()
+            await run_in_threadpool(app.state.db.close)
             engine.dispose()
 
     app = FastAPI(

@@ -42,23 +42,23 @@ async def get_default_model(
     architect role's default model when it fits, else the provider's default."""
     gateway = request.app.state.gateway
     return await default_model(
-        request.app.state.loop_db, _providers(request), gateway.secrets(), provider or None
+        request.app.state.db, _providers(request), gateway.secrets(), provider or None
     )
 
 
 @router.post("/generate", status_code=201, response_model=Generation)
 async def generate(body: GenerateRequest, request: Request) -> Generation:
     """Ask the model for one command; it is stored as a command card (source "architect")."""
-    call = await service.prepare_generate(request.app.state.loop_db, body, _providers(request))
-    return await service.run(_gateway(request), request.app.state.loop_db, call)
+    call = await service.prepare_generate(request.app.state.db, body, _providers(request))
+    return await service.run(_gateway(request), request.app.state.db, call)
 
 
 @router.post("/revise", status_code=201, response_model=Generation)
 async def revise(body: ReviseRequest, request: Request) -> Generation:
     """Revise a card with feedback. The revision is stored as a NEW card (its own provenance);
     with `replace: true` the original card is deleted once the revision is stored."""
-    call = await service.prepare_revise(request.app.state.loop_db, body, _providers(request))
-    return await service.run(_gateway(request), request.app.state.loop_db, call)
+    call = await service.prepare_revise(request.app.state.db, body, _providers(request))
+    return await service.run(_gateway(request), request.app.state.db, call)
 
 
 def _sse(item: TextDelta | Generation) -> ServerSentEvent:
@@ -68,7 +68,7 @@ def _sse(item: TextDelta | Generation) -> ServerSentEvent:
 
 
 async def _event_stream(call: service.Call, request: Request) -> EventSourceResponse:
-    events = service.run_stream(_gateway(request), request.app.state.loop_db, call)
+    events = service.run_stream(_gateway(request), request.app.state.db, call)
     # The first event is awaited here so failures before any output get a real HTTP status.
     first = await anext(events)
 
@@ -88,11 +88,11 @@ async def _event_stream(call: service.Call, request: Request) -> EventSourceResp
 
 @router.post("/generate/stream", response_class=EventSourceResponse, description=STREAM_DOC)
 async def generate_stream(body: GenerateRequest, request: Request) -> EventSourceResponse:
-    call = await service.prepare_generate(request.app.state.loop_db, body, _providers(request))
+    call = await service.prepare_generate(request.app.state.db, body, _providers(request))
     return await _event_stream(call, request)
 
 
 @router.post("/revise/stream", response_class=EventSourceResponse, description=STREAM_DOC)
 async def revise_stream(body: ReviseRequest, request: Request) -> EventSourceResponse:
-    call = await service.prepare_revise(request.app.state.loop_db, body, _providers(request))
+    call = await service.prepare_revise(request.app.state.db, body, _providers(request))
     return await _event_stream(call, request)

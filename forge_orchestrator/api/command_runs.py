@@ -46,7 +46,7 @@ async def analyze_command(body: AnalyzeRequest) -> RiskVerdict:
 async def preview(request: Request, body: RunRequest) -> RunPreview:
     """Exactly what POST /run would execute for this body, with its bindings; runs nothing."""
     manager = _manager(request)
-    prepared = await run_in_threadpool(preview_run, manager.engine, manager.settings, body)
+    prepared = await manager.db.read(lambda conn: preview_run(conn, manager.settings, body))
     return prepared.preview
 
 

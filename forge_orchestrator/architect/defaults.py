@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..db.loop_db import LoopDB
+from ..db.service import Database
 from ..errors import NotConfigured
 from ..llm.provider_settings import ProvidersConfig
 from ..llm.roles import find_role
@@ -28,7 +28,7 @@ class DefaultModel(BaseModel):
 
 
 async def default_model(
-    db: LoopDB, cfg: ProvidersConfig, secrets: KeyStore | None, provider: str | None
+    db: Database, cfg: ProvidersConfig, secrets: KeyStore | None, provider: str | None
 ) -> DefaultModel:
     role = await find_role(db, AGENT_ROLE)
     role_model = role.default_model if role else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import platform
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
@@ -9,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol, get_args
 
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy import Connection
 
 from ..commands import cards
 from ..commands.models import Card, CardCreate
 from ..commands.models import Shell as RunnableShell
-from ..db.loop_db import LoopDB
-from ..errors import ProviderError
+from ..db.service import Database
+from ..errors import NotFound, ProviderError
 from ..llm.provider_settings import ProvidersConfig
 from ..llm.roles import Role, find_role
 from ..llm.targets import role_model_for
@@ -28,7 +29,6 @@ from .parse import ParsedAnswer, UnparseableAnswer, parse_answer
 AGENT_ROLE = defaults.AGENT_ROLE
 MAX_TOKENS = 1200
 EXCERPT_CHARS = 600
-INLINE_COMMAND_CHARS = 300
 _OS_NAMES = {"Darwin": "macOS", "Linux": "Linux", "Windows": "Windows"}
 
 
@@ -69,7 +69,7 @@ def _role_model(role: Role | None, cfg: ProvidersConfig, provider: str | None) -
     return role_model_for(cfg, provider, role.default_model if role else None)
 
 
-async def prepare_generate(db: LoopDB, req: GenerateRequest, cfg: ProvidersConfig) -> Call:
+async def prepare_generate(db: Database, req: GenerateRequest, cfg: ProvidersConfig) -> Call:
     os_name = (req.os or "").strip() or server_os()
     text = prompts.user_message(req.prompt, shell=req.shell, os_name=os_name, cwd=req.cwd)
     role = await find_role(db, AGENT_ROLE)
@@ -105,8 +105,8 @@ def _revise_target(
     return card.provider, card.model
 
 
-async def prepare_revise(db: LoopDB, req: ReviseRequest, cfg: ProvidersConfig) -> Call:
-    card = await run_in_threadpool(cards.get_card, db.engine, req.card_id)
+async def prepare_revise(db: Database, req: ReviseRequest, cfg: ProvidersConfig) -> Call:
+    card = await db.read(lambda conn: cards.fetch_card(conn, req.card_id))
     meta = _meta(card)
     shell = meta.get("shell") if meta.get("shell") in prompts.SHELLS else card.shell
     shell = shell if shell in prompts.SHELLS else "bash"
@@ -190,17 +190,17 @@ def _card_data(call: Call, answer: ParsedAnswer, result: LLMResult) -> CardCreat
     )
 
 
-async def _save_card(db: LoopDB, data: CardCreate) -> Card:
-    # The risk analysis parses the command: inline for a short one (well under a millisecond),
-    # in a worker thread for a long one. The insert itself goes through the LoopDB.
-    if len(data.command) <= INLINE_COMMAND_CHARS:
-        values = cards.card_values(data)
-    else:
-        values = await run_in_threadpool(cards.card_values, data)
-    return await db.write(lambda conn: cards.insert_card(conn, values))
+def _save_card(conn: Connection, data: CardCreate, replaces: int | None) -> Card:
+    # The risk analysis (a parse of the command) runs with the insert: one hop off the loop.
+    card = cards.insert_card(conn, cards.card_values(data))
+    if replaces is not None:
+        # Deleted meanwhile: the new card stands on its own (the call was billed for it).
+        with contextlib.suppress(NotFound):
+            cards.replace_card_in(conn, replaces, card.id)
+    return card
 
 
-async def _store(db: LoopDB, call: Call, result: LLMResult) -> Generation:
+async def _store(db: Database, call: Call, result: LLMResult) -> Generation:
     answer = _parse(result)
     try:
         data = _card_data(call, answer, result)
@@ -210,10 +210,9 @@ async def _store(db: LoopDB, call: Call, result: LLMResult) -> Generation:
             f"The answer could not be stored as a command card: {exc.errors()[0]['msg']}",
             details={"ledger_id": result.ledger_id},
         ) from None
-    card = await _save_card(db, data)
-    if call.revision is not None and call.revision.previous_deleted:
-        previous = call.revision.previous_card_id
-        await run_in_threadpool(cards.replace_card, db.engine, previous, card.id)
+    revision = call.revision
+    replaces = revision.previous_card_id if revision and revision.previous_deleted else None
+    card = await db.write(lambda conn: _save_card(conn, data, replaces))
     return Generation(
         card=card,
         explanation=answer.explanation,
@@ -245,7 +244,7 @@ def _rejects_json_mode(exc: ProviderError, req: LLMRequest) -> bool:
     return req.json_mode and "response_format" in exc.message and exc.status_code == 502
 
 
-async def run(gateway: Gateway, db: LoopDB, call: Call) -> Generation:
+async def run(gateway: Gateway, db: Database, call: Call) -> Generation:
     try:
         result = await gateway.complete(call.request, _context())
     except ProviderError as exc:
@@ -257,7 +256,7 @@ async def run(gateway: Gateway, db: LoopDB, call: Call) -> Generation:
 
 
 async def run_stream(
-    gateway: Gateway, db: LoopDB, call: Call
+    gateway: Gateway, db: Database, call: Call
 ) -> AsyncGenerator[TextDelta | Generation, None]:
     """Text deltas as the model writes, then the stored Generation."""
     request, started = call.request, False

@@ -218,12 +218,17 @@ def replace_card(engine: Engine, old_id: int, new_id: int) -> None:
     """Delete card ``old_id`` in favour of ``new_id`` (a revision of it): its runs move to the
     new card, so the replacement keeps the history."""
     with write_tx(engine) as conn:
-        _fetch(conn, old_id)
-        _fetch(conn, new_id)
-        conn.execute(
-            update(command_runs).where(command_runs.c.card_id == old_id).values(card_id=new_id)
-        )
-        conn.execute(delete(command_cards).where(command_cards.c.id == old_id))
+        replace_card_in(conn, old_id, new_id)
+
+
+def replace_card_in(conn: Connection, old_id: int, new_id: int) -> None:
+    """:func:`replace_card` inside the caller's transaction."""
+    _fetch(conn, old_id)
+    _fetch(conn, new_id)
+    conn.execute(
+        update(command_runs).where(command_runs.c.card_id == old_id).values(card_id=new_id)
+    )
+    conn.execute(delete(command_cards).where(command_cards.c.id == old_id))
 
 
 def export_cards(engine: Engine) -> ExportBundle:

@@ -57,7 +57,7 @@ async def commands_component(app: FastAPI) -> AsyncIterator[None]:
     if orphans:
         # Runs started before tags existed: their process group by the recorded pid.
         await run_in_threadpool(_end_orphans, orphans)
-    manager = RunManager(engine, app.state.settings)
+    manager = RunManager(engine, app.state.settings, app.state.db)
     app.state.commands = manager
     reaping = asyncio.create_task(reaper.reap_forever()) if reaper.is_subreaper() else None
     try:

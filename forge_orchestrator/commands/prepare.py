@@ -11,11 +11,11 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from ..errors import Conflict
 from ..settings import Settings
-from .cards import get_card
+from .cards import fetch_card
 from .models import Binding, RiskVerdict, RunPreview, RunRequest
 from .nested import merge_nested
 from .process import merge_env, resolve_cwd, resolve_shell
@@ -56,10 +56,10 @@ def _preview(rendered: Rendered, shell: str, risk: RiskVerdict, env: dict[str, s
     )
 
 
-def preview_run(engine: Engine, settings: Settings, req: RunRequest) -> PreparedRun:
+def preview_run(conn: Connection, settings: Settings, req: RunRequest) -> PreparedRun:
     """Render and validate without refusing (what the run dialog shows). Reads the card."""
     if req.card_id is not None:
-        card = get_card(engine, req.card_id)
+        card = fetch_card(conn, req.card_id)
         rendered = render(card.command, card.variables, req.variables)
         shell = req.shell or card.shell
         cwd = req.cwd if req.cwd is not None else card.cwd
@@ -89,9 +89,9 @@ def preview_run(engine: Engine, settings: Settings, req: RunRequest) -> Prepared
     )
 
 
-def prepare_run(engine: Engine, settings: Settings, req: RunRequest) -> PreparedRun:
+def prepare_run(conn: Connection, settings: Settings, req: RunRequest) -> PreparedRun:
     """Like preview_run, but 409 `confirmation_required` unless what needs confirming is."""
-    prepared = preview_run(engine, settings, req)
+    prepared = preview_run(conn, settings, req)
     preview = prepared.preview
     tokened = req.confirm_token is not None and req.confirm_token == preview.confirm_token
     if preview.nested and not tokened:

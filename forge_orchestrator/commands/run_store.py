@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from ..db.engine import write_tx
 from ..db.tables import command_cards, command_runs
@@ -49,7 +49,7 @@ def to_run(row: Any) -> Run:
 
 
 def insert_run(
-    engine: Engine,
+    conn: Connection,
     *,
     card_id: int | None,
     command: str,
@@ -71,21 +71,19 @@ def insert_run(
         "pid": pid,
         "started_at": utcnow(),
     }
-    with write_tx(engine) as conn:
-        key = conn.execute(insert(command_runs).values(**values)).inserted_primary_key
-        assert key is not None
-        return to_run({**values, "id": int(key[0]), "exit_code": None, "finished_at": None,
+    key = conn.execute(insert(command_runs).values(**values)).inserted_primary_key
+    assert key is not None
+    return to_run({**values, "id": int(key[0]), "exit_code": None, "finished_at": None,
                        "duration_ms": None})  # fmt: skip
 
 
-def set_pid(engine: Engine, run_id: int, pid: int) -> None:
+def set_pid(conn: Connection, run_id: int, pid: int) -> None:
     """Record the started process (a restart after a crash ends its group by it)."""
-    with write_tx(engine) as conn:
-        conn.execute(
-            update(command_runs)
-            .where(command_runs.c.id == run_id, command_runs.c.status == "running")
-            .values(pid=pid)
-        )
+    conn.execute(
+        update(command_runs)
+        .where(command_runs.c.id == run_id, command_runs.c.status == "running")
+        .values(pid=pid)
+    )
 
 
 def finish_values(result: ProcessResult, status: str | None = None) -> dict[str, Any]:
@@ -121,41 +119,21 @@ def final_run(run: Run, values: dict[str, Any]) -> Run:
     return run.model_copy(update={**fields, "finished_at": iso(values["finished_at"])})
 
 
-def write_final(engine: Engine, run_id: int, values: dict[str, Any]) -> Run:
-    with write_tx(engine) as conn:
-        conn.execute(update(command_runs).where(command_runs.c.id == run_id).values(**values))
-        return _get(conn, run_id)
+def write_final(conn: Connection, run_id: int, values: dict[str, Any]) -> Run:
+    conn.execute(update(command_runs).where(command_runs.c.id == run_id).values(**values))
+    return get_run(conn, run_id)
 
 
-def finish_run(
-    engine: Engine, run_id: int, result: ProcessResult, status: str | None = None
-) -> Run:
-    return write_final(engine, run_id, finish_values(result, status))
-
-
-def fail_run(engine: Engine, run_id: int, message: str, duration_ms: int) -> Run:
-    """The command could not be started at all (for example the cwd vanished)."""
-    return write_final(engine, run_id, fail_values(message, duration_ms))
-
-
-def _get(conn: Any, run_id: int) -> Run:
+def get_run(conn: Connection, run_id: int) -> Run:
     row = conn.execute(select(command_runs).where(command_runs.c.id == run_id)).mappings().first()
     if row is None:
         raise NotFound(f"Command run {run_id} not found", details={"run_id": run_id})
     return to_run(row)
 
 
-def get_run(engine: Engine, run_id: int) -> Run:
-    with engine.connect() as conn:
-        return _get(conn, run_id)
-
-
-def get_chunks(engine: Engine, run_id: int) -> tuple[Run, list[tuple[str, str, int]]]:
+def get_chunks(conn: Connection, run_id: int) -> tuple[Run, list[tuple[str, str, int]]]:
     """A finished run and its stored tagged chunks (plain output if none were stored)."""
-    with engine.connect() as conn:
-        row = (
-            conn.execute(select(command_runs).where(command_runs.c.id == run_id)).mappings().first()
-        )
+    row = conn.execute(select(command_runs).where(command_runs.c.id == run_id)).mappings().first()
     if row is None:
         raise NotFound(f"Command run {run_id} not found", details={"run_id": run_id})
     run = to_run(row)
@@ -167,7 +145,7 @@ def get_chunks(engine: Engine, run_id: int) -> tuple[Run, list[tuple[str, str, i
     return run, chunks
 
 
-def list_runs(engine: Engine, *, card_id: int | None, limit: int) -> list[RunSummary]:
+def list_runs(conn: Connection, *, card_id: int | None, limit: int) -> list[RunSummary]:
     """Newest first, cards' and one-off runs alike, each with its card's current name."""
     joined = command_runs.outerjoin(command_cards, command_runs.c.card_id == command_cards.c.id)
     query = (
@@ -178,8 +156,7 @@ def list_runs(engine: Engine, *, card_id: int | None, limit: int) -> list[RunSum
     )
     if card_id is not None:
         query = query.where(command_runs.c.card_id == card_id)
-    with engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
+    rows = conn.execute(query).mappings().all()
     return [
         RunSummary(
             **{k: row[k] for k in row if k not in ("started_at", "finished_at")},

@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 
 from ..db.retry import Background, until_stored
+from ..db.service import Database
 from ..errors import AppError, Conflict
 from ..procs.containment import new_tag, scope
 from ..settings import Settings
@@ -25,7 +25,6 @@ from .process import run_process
 
 log = logging.getLogger(__name__)
 RECENT_MAX = 64
-INLINE_PREPARE_CHARS = 100
 RECENT_TTL_S = 30.0
 RECENT_MAX_BYTES = 256 * 1024
 CLOSE_SAVE_S = 5.0  # at shutdown, how long final rows may keep retrying a locked database
@@ -33,8 +32,9 @@ Chunk = tuple[str, str, int]
 
 
 class RunManager:
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine, settings: Settings, db: Database) -> None:
         self.engine = engine
+        self.db = db
         self.settings = settings
         self._live: dict[int, LiveRun] = {}
         # Runs that just finished, so the viewer that opens right after a short command ends
@@ -53,19 +53,16 @@ class RunManager:
         database: 503) never starts. The pid is added once the process runs (a restart after
         a crash ends the group by it); a command that cannot start is recorded as failed.
         """
-        if req.card_id is None and len(req.command or "") <= INLINE_PREPARE_CHARS:
-            # No database read and a quick parse: a thread hop would cost more than the work.
-            prepared = prepare_run(self.engine, self.settings, req)
-        else:
-            prepared = await run_in_threadpool(prepare_run, self.engine, self.settings, req)
-        run = await run_in_threadpool(
-            run_store.insert_run,
-            self.engine,
-            card_id=prepared.card_id,
-            command=prepared.command,
-            shell=prepared.shell,
-            cwd=prepared.cwd,
-            risk_level=prepared.risk.level,
+        prepared = await self.db.read(lambda conn: prepare_run(conn, self.settings, req))
+        run = await self.db.write(
+            lambda conn: run_store.insert_run(
+                conn,
+                card_id=prepared.card_id,
+                command=prepared.command,
+                shell=prepared.shell,
+                cwd=prepared.cwd,
+                risk_level=prepared.risk.level,
+            )
         )
         live = LiveRun(buffer=CappedOutput(self.settings.command_output_cap_bytes), run=run)
         self._live[run.id] = live
@@ -79,7 +76,7 @@ class RunManager:
             raise
         self._background.start(
             until_stored(
-                lambda: run_in_threadpool(run_store.set_pid, self.engine, run.id, pid),
+                lambda: self.db.write(lambda conn: run_store.set_pid(conn, run.id, pid)),
                 what=f"the pid of command run {run.id}",
                 stop=lambda: self._abandon,
             ),
@@ -131,7 +128,7 @@ class RunManager:
         live.finish(final)
         try:
             final = await until_stored(
-                lambda: run_in_threadpool(run_store.write_final, self.engine, run_id, values),
+                lambda: self.db.write(lambda conn: run_store.write_final(conn, run_id, values)),
                 what=f"the result of command run {run_id}",
                 stop=lambda: self._abandon,
             )
@@ -161,7 +158,7 @@ class RunManager:
         recent = self._recall(run_id)
         if recent is not None:
             return recent[0]
-        return await run_in_threadpool(run_store.get_run, self.engine, run_id)
+        return await self.db.read(lambda conn: run_store.get_run(conn, run_id))
 
     async def wait(self, run_id: int) -> Run:
         """The run once it has finished (immediately if it already has)."""
@@ -170,11 +167,11 @@ class RunManager:
             final = await asyncio.shield(live.task)
             if final is not None:
                 return final
-        return await run_in_threadpool(run_store.get_run, self.engine, run_id)
+        return await self.db.read(lambda conn: run_store.get_run(conn, run_id))
 
     async def list(self, *, card_id: int | None, limit: int = 50) -> list[RunSummary]:
-        return await run_in_threadpool(
-            run_store.list_runs, self.engine, card_id=card_id, limit=limit
+        return await self.db.read(
+            lambda conn: run_store.list_runs(conn, card_id=card_id, limit=limit)
         )
 
     async def cancel(self, run_id: int) -> Run:
@@ -203,7 +200,7 @@ class RunManager:
         if live is None:
             recent = self._recall(run_id)
             if recent is None:
-                recent = await run_in_threadpool(run_store.get_chunks, self.engine, run_id)
+                recent = await self.db.read(lambda conn: run_store.get_chunks(conn, run_id))
             run, chunks = recent
             for stream, data, seq in chunks:
                 yield "chunk", {"stream": stream, "data": data, "seq": seq}

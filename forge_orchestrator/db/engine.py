@@ -23,7 +23,7 @@ def make_engine(url: str, *, busy_timeout_s: float = 30.0) -> Engine:
         engine = create_engine(
             url, future=True, connect_args={"check_same_thread": False}, poolclass=StaticPool
         )
-        _sqlite_events(engine, busy_timeout_ms=busy_ms, autocheckpoint=True)
+        _sqlite_events(engine, busy_timeout_ms=busy_ms)
         return engine
     Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -33,29 +33,11 @@ def make_engine(url: str, *, busy_timeout_s: float = 30.0) -> Engine:
         pool_size=8,
         max_overflow=16,
     )
-    _sqlite_events(engine, busy_timeout_ms=busy_ms, autocheckpoint=True)
+    _sqlite_events(engine, busy_timeout_ms=busy_ms)
     return engine
 
 
-def make_nowait_engine(url: str) -> Engine:
-    """One SQLite connection that never waits: busy_timeout 0 and no automatic checkpoints.
-
-    For :class:`~forge_orchestrator.db.loop_db.LoopDB`, which runs short statements on the event
-    loop and hands anything that would wait to a worker thread instead.
-    """
-    engine = create_engine(
-        url,
-        future=True,
-        connect_args={"check_same_thread": False, "timeout": 0},
-        poolclass=StaticPool,
-        # Its user always ends its transactions itself; skip the extra ROLLBACK per checkout.
-        pool_reset_on_return=None,
-    )
-    _sqlite_events(engine, busy_timeout_ms=0, autocheckpoint=False)
-    return engine
-
-
-def _sqlite_events(engine: Engine, *, busy_timeout_ms: int, autocheckpoint: bool) -> None:
+def _sqlite_events(engine: Engine, *, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
         cur = dbapi_conn.cursor()
@@ -65,8 +47,6 @@ def _sqlite_events(engine: Engine, *, busy_timeout_ms: int, autocheckpoint: bool
         # NORMAL is durable across application crashes in WAL mode; only power loss can drop
         # the last transactions, which is the usual trade for a desktop tool.
         cur.execute("PRAGMA synchronous=NORMAL")
-        if not autocheckpoint:
-            cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite would defer it).
         dbapi_conn.isolation_level = None

@@ -133,44 +133,50 @@ class BudgetGuard:
         return conn.execute(stmt).first() is not None
 
     def reserve(self, *, provider: str, flow_id: str | None, amount_usd: float) -> object:
+        """:meth:`reserve_in` in its own transaction."""
+        with write_tx(self.engine) as conn:
+            return self.reserve_in(conn, provider=provider, flow_id=flow_id, amount_usd=amount_usd)
+
+    def reserve_in(
+        self, conn: Connection, *, provider: str, flow_id: str | None, amount_usd: float
+    ) -> object:
         amount = max(0.0, float(amount_usd or 0.0))
         now = utcnow()
-        with write_tx(self.engine) as conn:
-            # FOR UPDATE serialises reservations on PostgreSQL; SQLite's write_tx already holds
-            # the database write lock from BEGIN IMMEDIATE.
-            rows = conn.execute(
-                select(budgets)
-                .where(applicable(provider, flow_id))
-                .order_by(B.id)
-                .with_for_update()
-            ).all()
-            if not rows:
-                return None
-            for b in (_to_budget(r) for r in rows):
-                if not b.hard:
-                    continue
-                spent = spent_usd(conn, b, now)
-                reserved = reserved_usd(conn, b)
-                if spent + reserved + amount > b.limit_usd + 1e-12:
-                    raise _exceeded(b, spent, reserved, amount)
-            new_id = conn.execute(
-                insert(budget_reservations)
-                .values(
-                    provider=provider,
-                    flow_id=flow_id,
-                    amount_usd=amount,
-                    holder=self.holder,
-                    created_at=now,
-                )
-                .returning(R.id)
-            ).scalar_one()
+        # FOR UPDATE serialises reservations on PostgreSQL; SQLite's write transaction
+        # already holds the database write lock from BEGIN IMMEDIATE.
+        rows = conn.execute(
+            select(budgets).where(applicable(provider, flow_id)).order_by(B.id).with_for_update()
+        ).all()
+        if not rows:
+            return None
+        for b in (_to_budget(r) for r in rows):
+            if not b.hard:
+                continue
+            spent = spent_usd(conn, b, now)
+            reserved = reserved_usd(conn, b)
+            if spent + reserved + amount > b.limit_usd + 1e-12:
+                raise _exceeded(b, spent, reserved, amount)
+        new_id = conn.execute(
+            insert(budget_reservations)
+            .values(
+                provider=provider,
+                flow_id=flow_id,
+                amount_usd=amount,
+                holder=self.holder,
+                created_at=now,
+            )
+            .returning(R.id)
+        ).scalar_one()
         return Reservation(id=int(new_id), amount_usd=amount)
 
-    def settle(self, reservation: object, actual_usd: float | None) -> None:
-        """Release the hold; the call's ledger row (written before this) carries the real cost."""
-        if not isinstance(reservation, Reservation):
-            return
+    def settle(self, reservation: object) -> None:
+        """:meth:`settle_in` in its own transaction."""
         with write_tx(self.engine) as conn:
+            self.settle_in(conn, reservation)
+
+    def settle_in(self, conn: Connection, reservation: object) -> None:
+        """Release the hold; the call's ledger row (written with it) carries the real cost."""
+        if isinstance(reservation, Reservation):
             conn.execute(delete(budget_reservations).where(R.id == reservation.id))
 
     def clear_stale(self) -> int:

@@ -8,11 +8,10 @@ from sqlalchemy import Connection
 
 
 class BudgetHook(Protocol):
-    """Sync methods, called around every provider call.
+    """Sync methods, called around every provider call through the database service.
 
-    ``applies`` is a read of a few rows through the connection it is given (the gateway runs
-    it on the event loop when the database need not wait); ``reserve`` and ``settle`` write
-    and run in a worker thread.
+    ``applies`` is a read of a few rows; ``reserve_in`` and ``settle_in`` write, inside the
+    transaction that also writes the call's ledger row (so a hold and its row land together).
     """
 
     def may_apply(self) -> bool:
@@ -25,10 +24,13 @@ class BudgetHook(Protocol):
         take the database's write lock or pay for a cost estimate."""
         ...
 
-    def reserve(self, *, provider: str, flow_id: str | None, amount_usd: float) -> object:
+    def reserve_in(
+        self, conn: Connection, *, provider: str, flow_id: str | None, amount_usd: float
+    ) -> object:
         """Hold ``amount_usd`` (the worst-case estimate) or raise ``BudgetExceeded``."""
         ...
 
-    def settle(self, reservation: object, actual_usd: float | None) -> None:
-        """Replace the hold with the actual cost (None: unpriced, or the call failed unbilled)."""
+    def settle_in(self, conn: Connection, reservation: object) -> None:
+        """Release the hold. The call's ledger row, written in the same transaction, carries
+        the actual cost, so spend is never counted zero times."""
         ...

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from ..db.engine import write_tx
 from ..errors import (
     AppError,
     BudgetExceeded,
@@ -30,10 +29,9 @@ from ..ledger import capture
 from ..ledger.outcomes import CANCELLED, REFUSED, Outcome
 from ..ledger.recorder import LedgerEntry, Status, insert_pending, record_in, settle_in
 from .accounting import apply_usage, estimate_usage, new_entry
-from .budget_hook import BudgetHook
 from .provider_settings import ProvidersConfig
 from .retry import Attempts, Failure
-from .targets import KeyStore, MemoryOnlyKeys, NotCached, Target, choose, resolve
+from .targets import KeyStore, Target, choose, resolve
 from .types import CallContext, LLMRequest, LLMResult, Usage, UsageSource
 
 if TYPE_CHECKING:
@@ -75,76 +73,56 @@ class CallRun:
 
     # ---- before the provider call ---------------------------------------------------------
     async def prepare(self) -> Target:
-        """Resolve the destination and reserve budget; a refusal is recorded and re-raised.
-
-        Usually all on the event loop: the provider settings and keys come from memory and the
-        budget check is a read of a few rows. A key that must be read from its store, and a
-        budget reservation (a cost estimate and a write), go to a worker thread.
-        """
+        """Resolve the destination, check budgets and write the PENDING row (with any budget
+        hold), all in one job of the database writer. A refusal is recorded and re-raised."""
         gw = self.gw
+        hook = gw.budget_hook
+        if hook is not None and not hook.may_apply():
+            hook = None
+        cfg, secrets = gw.providers.get(), gw.secrets()
+
+        def pending_in(conn: Connection) -> tuple[Target, int, object | None]:
+            # Keys may come from the OS keyring or the database: never on the event loop.
+            target = self._resolve(cfg, secrets)
+            held = None
+            flow_id = self.entry.flow_id
+            if hook is not None and hook.applies(conn, provider=target.provider, flow_id=flow_id):
+                amount = gw.estimate_cost(self.req) or 0.0
+                held = hook.reserve_in(
+                    conn, provider=target.provider, flow_id=flow_id, amount_usd=amount
+                )
+            return target, insert_pending(conn, self.entry), held
+
+        future = gw.db.submit(pending_in)
         try:
-            cfg, secrets = gw.providers.get(), gw.secrets()
-            try:
-                target = self._resolve(cfg, MemoryOnlyKeys(secrets) if secrets else None)
-            except NotCached:
-                target = await asyncio.to_thread(self._resolve, cfg, secrets)
-            self.target = target
-            hook = gw.budget_hook
-            if hook is not None and hook.may_apply():
-                flow_id = self.entry.flow_id
-                if await gw.db.read(
-                    lambda conn: hook.applies(conn, provider=target.provider, flow_id=flow_id)
-                ):
-                    await asyncio.to_thread(self._reserve, hook, target)
-        except AppError as exc:
+            # Shielded: if this task is cancelled meanwhile, the row still lands and is
+            # settled as cancelled once it has.
+            target, ledger_id, held = await asyncio.shield(future)
+        except asyncio.CancelledError:
+            future.add_done_callback(self._pending_after_cancel)
+            raise
+        except AppError as exc:  # refused (no key, budget): nothing was written yet
             await self._write_failed("FAILED", exc.message, refusal_outcome(exc))
             raise
-        except asyncio.CancelledError:
-            self.cancelled()
-            raise
-        await self._insert_pending()
-        return target
-
-    async def _insert_pending(self) -> None:
-        """The row goes in before the provider is called; if it cannot, nothing is called."""
-        db = self.gw.db
-        try:
-            done, ledger_id = db.try_write(self._pending_in)
-            if not done:
-                # Shielded: if this task is cancelled meanwhile, the row still lands and is
-                # settled as cancelled once it has.
-                future = asyncio.ensure_future(db.write(self._pending_in))
-                try:
-                    ledger_id = await asyncio.shield(future)
-                except asyncio.CancelledError:
-                    future.add_done_callback(self._pending_after_cancel)
-                    raise
         except Exception as exc:
-            fault = database_fault(exc, self.gw.engine.url.database)
+            fault = database_fault(exc, gw.engine.url.database)
             if fault is None:
                 raise
             self.recorded = True  # the database refused the row: there is nothing to settle
-            if self.reserved:
-                self.gw.db.retry_in_background(self._release, what="a budget reservation")
             raise fault from None
-        assert ledger_id is not None
-        self.ledger_id = ledger_id
+        self.target, self.ledger_id = target, ledger_id
+        self.reservation, self.reserved = held, held is not None
+        return target
 
-    def _pending_after_cancel(self, future: asyncio.Future[int]) -> None:
-        if not future.cancelled() and future.exception() is None:
-            self.ledger_id = future.result()
-            self.cancelled()
-        elif self.reserved:
-            self.recorded = True
-            self.gw.db.retry_in_background(self._release, what="a budget reservation")
-
-    def _pending_in(self, conn: Connection) -> int:
-        return insert_pending(conn, self.entry)
-
-    def _release(self) -> None:
-        hook = self.gw.budget_hook
-        if hook is not None:
-            hook.settle(self.reservation, 0.0)
+    def _pending_after_cancel(
+        self, future: asyncio.Future[tuple[Target, int, object | None]]
+    ) -> None:
+        if future.cancelled() or future.exception() is not None:
+            self.cancelled()  # refused or not written: one full row says it was cancelled
+            return
+        self.target, self.ledger_id, self.reservation = future.result()
+        self.reserved = self.reservation is not None
+        self.cancelled()
 
     def _resolve(self, cfg: ProvidersConfig, secrets: KeyStore | None) -> Target:
         req = self.req
@@ -154,13 +132,6 @@ class CallRun:
                 cfg, req.provider, req.model, secrets
             )
         return resolve(cfg, req.provider, req.model, secrets)
-
-    def _reserve(self, hook: BudgetHook, target: Target) -> None:
-        amount = self.gw.estimate_cost(self.req) or 0.0
-        self.reservation = hook.reserve(
-            provider=target.provider, flow_id=self.entry.flow_id, amount_usd=amount
-        )
-        self.reserved = True
 
     def mark_first_token(self) -> None:
         if self.ttft_ms is None:
@@ -236,10 +207,7 @@ class CallRun:
         self._finish("FAILED", CANCELLED)
         self.recorded = True
         what = f"cancelled call's ledger row {self.ledger_id or ''}".strip()
-        if self.reserved:
-            self.gw.db.retry_in_background(self._store_and_release, what=what)
-        else:
-            self.gw.db.write_soon(self._store_in, what=what)
+        self.gw.db.write_nowait(self._store_in, what=what)
 
     # ---- internals --------------------------------------------------------------------------
     def _key(self) -> str | None:
@@ -313,16 +281,13 @@ class CallRun:
         # Flag first: once the write starts, the row lands even if this task is cancelled.
         self.recorded = True
         try:
-            if self.reserved:
-                return await asyncio.to_thread(self._store_and_release)
             return await self.gw.db.write(self._store_in)
         except Exception as exc:
             if self.ledger_id is None or database_fault_kind(exc) not in ("busy", "full"):
                 raise
             # The provider has answered (and may bill for it): the caller gets the answer, and
             # the row, PENDING meanwhile, is settled as soon as the database takes writes.
-            work = self._store_and_release if self.reserved else self._store_in_tx
-            self.gw.db.retry_in_background(work, what=f"ledger row {self.ledger_id}")
+            self.gw.db.write_nowait(self._store_in, what=f"ledger row {self.ledger_id}")
             return self.ledger_id
 
     def _store_in(self, conn: Connection) -> int:
@@ -332,17 +297,8 @@ class CallRun:
             ledger_id = settle_in(conn, self.ledger_id, self.entry)
         if self.capture is not None:
             capture.store_in(conn, ledger_id, self.capture)
-        return ledger_id
-
-    def _store_in_tx(self) -> int:
-        with write_tx(self.gw.engine) as conn:
-            return self._store_in(conn)
-
-    def _store_and_release(self) -> int:
-        # One thread hop for both: the row is written before the reservation is released, so
-        # concurrent budget checks never see the spend in neither place.
-        ledger_id = self._store_in_tx()
         hook = self.gw.budget_hook
         if self.reserved and hook is not None:
-            hook.settle(self.reservation, self.entry.total_cost_usd)
+            # In the row's transaction: concurrent budget checks see the spend in one place.
+            hook.settle_in(conn, self.reservation)
         return ledger_id

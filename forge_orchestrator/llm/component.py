@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from ..db.loop_db import LoopDB
+from ..db.service import Database
 from ..ledger.recorder import settle_orphans
 from ..pricing.book import PriceBook
 from ..pricing.overrides import load_overrides
@@ -26,7 +26,7 @@ def build_gateway(
     engine: Engine,
     settings: Settings,
     secrets: Callable[[], KeyStore | None] = lambda: None,
-    db: LoopDB | None = None,
+    db: Database | None = None,
 ) -> Gateway:
     """A gateway with its price book (bundled + overrides) and provider settings store."""
     providers = ProviderSettingsStore(engine)
@@ -54,7 +54,7 @@ async def llm_component(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine,
         app.state.settings,
         lambda: getattr(app.state, "secrets", None),
-        db=app.state.loop_db,
+        db=app.state.db,
     )
     app.state.gateway = gateway
     threading.Thread(target=_warm_up, name="llm-warm-up", daemon=True).start()

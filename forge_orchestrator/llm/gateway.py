@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
-from ..db.loop_db import LoopDB
+from ..db.service import Database
 from ..errors import AppError, ProviderError, ValidationFailed
 from ..ledger.capture import CapturePolicy
 from ..pricing.book import PriceBook, cost
@@ -41,12 +41,11 @@ class Gateway:
         providers: ProviderSettingsStore,
         secrets: Callable[[], KeyStore | None] = lambda: None,
         retry: RetryPolicy | None = None,
-        db: LoopDB | None = None,
+        db: Database | None = None,
     ) -> None:
         self.engine = engine
-        # Ledger rows are written (and budgets checked) through it: on the event loop when the
-        # database need not wait, else in a worker thread.
-        self.db = db or LoopDB(engine)
+        # Ledger rows are written (and budgets checked) through the database service.
+        self.db = db or Database(engine)
         self._owns_db = db is None
         self.settings = settings
         self.prices = prices
@@ -124,7 +123,7 @@ class Gateway:
         for client in clients:
             await client.aclose()
         if self._owns_db:
-            self.db.close()
+            await asyncio.to_thread(self.db.close)
 
     async def _attempt(self, call: CallRun, target: Target, send: Callable[[], Awaitable[T]]) -> T:
         """``send`` under the retry policy; a final failure or a cancellation is recorded once."""

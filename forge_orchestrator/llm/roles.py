@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import URL, Connection, Engine, delete, insert, select, update
 
 from ..db.engine import write_tx
-from ..db.loop_db import LoopDB
+from ..db.service import Database
 from ..db.tables import agent_roles
 from ..db.utils import UtcDateTime, utcnow
 from ..errors import Conflict, NotFound
@@ -144,7 +144,7 @@ def get_role(engine: Engine, name: str) -> Role | None:
 _REMEMBERED: Remembered[tuple[URL, str], Role | None] = Remembered()
 
 
-async def find_role(db: LoopDB, name: str) -> Role | None:
+async def find_role(db: Database, name: str) -> Role | None:
     """:func:`get_role` for async callers: from memory when fresh, else one small read."""
     key = (db.engine.url, name)
     known, role = _REMEMBERED.recall(key)

@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol, cast
+from typing import Literal, Protocol
 
 from ..errors import NotConfigured
 from .provider_settings import DEFAULT_MODELS, VENDORS, ProvidersConfig
@@ -25,29 +25,6 @@ class KeyStore(Protocol):
 
 
 SecretsGetter = Callable[[], KeyStore | None]
-
-
-class NotCached(Exception):
-    """Raised by :class:`MemoryOnlyKeys` when a key is not in memory (reading it may block)."""
-
-
-class MemoryOnlyKeys:
-    """A KeyStore view that answers only from the store's in-memory cache (``peek``).
-
-    Lets the gateway resolve a call on the event loop; a ``NotCached`` sends it to a thread.
-    """
-
-    def __init__(self, store: KeyStore) -> None:
-        self.store = store
-
-    def get(self, name: str) -> str | None:
-        peek = getattr(self.store, "peek", None)
-        if peek is None:
-            raise NotCached(name)
-        known, value = peek(name)
-        if not known:
-            raise NotCached(name)
-        return cast("str | None", value)
 
 
 @dataclass(frozen=True)

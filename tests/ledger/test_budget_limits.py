@@ -43,7 +43,7 @@ def test_a_sub_cent_hard_limit_refuses_the_call_that_would_pass_it(engine: Engin
     with pytest.raises(BudgetExceeded) as refused:
         guard.reserve(provider="openai", flow_id=None, amount_usd=0.0003)
     assert "is $0.0005; spent $0.00, reserved $0.0003" in refused.value.message
-    guard.settle(held, 0.0003)
+    guard.settle(held)
     assert guard.reserve(provider="openai", flow_id=None, amount_usd=0.0005) is not None
 
 

@@ -146,7 +146,7 @@ def test_twenty_threads_reserve_record_settle(engine: Engine) -> None:
             engine,
             LedgerEntry("openai", "gpt-6.2-sol", "h" * 64, status="SUCCESS", total_cost_usd=0.025),
         )
-        guard.settle(hold, 0.025)
+        guard.settle(hold)
         with lock:
             outcomes.append("ok")
 
@@ -198,7 +198,7 @@ def test_scopes_soft_limits_and_status(engine: Engine) -> None:
     assert flow.average_call_usd == pytest.approx(0.35)  # the flow's last calls: 0.6 and 0.1
     assert flow.remaining_calls == 0
     assert status["provider"].level == "exceeded"
-    guard.settle(hold, 0.25)
+    guard.settle(hold)
     assert budget_status(engine).budgets[0].reserved_usd == pytest.approx(0.0)
 
 

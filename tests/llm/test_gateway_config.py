@@ -27,7 +27,7 @@ class RecordingBudget:
     def __init__(self, limit: float) -> None:
         self.limit = limit
         self.reserved: list[tuple[str, str | None, float]] = []
-        self.settled: list[tuple[object, float | None]] = []
+        self.settled: list[object] = []
 
     def may_apply(self) -> bool:
         return True
@@ -35,14 +35,16 @@ class RecordingBudget:
     def applies(self, conn: Connection, *, provider: str, flow_id: str | None) -> bool:
         return self.limit >= 0
 
-    def reserve(self, *, provider: str, flow_id: str | None, amount_usd: float) -> object:
+    def reserve_in(
+        self, conn: Connection, *, provider: str, flow_id: str | None, amount_usd: float
+    ) -> object:
         if amount_usd > self.limit:
             raise BudgetExceeded(f"The flow budget has ${self.limit:.2f} left.")
         self.reserved.append((provider, flow_id, amount_usd))
         return len(self.reserved)
 
-    def settle(self, reservation: object, actual_usd: float | None) -> None:
-        self.settled.append((reservation, actual_usd))
+    def settle_in(self, conn: Connection, reservation: object) -> None:
+        self.settled.append(reservation)
 
 
 async def test_budget_reserves_the_worst_case_and_settles_the_actual_cost(
@@ -56,7 +58,9 @@ async def test_budget_reserves_the_worst_case_and_settles_the_actual_cost(
     assert estimate is not None and estimate >= 1000 * 10.00 / 1_000_000
     result = await gateway.complete(r, CallContext(flow_id="flow-7"))
     assert hook.reserved == [("openai", "flow-7", estimate)]
-    assert hook.settled == [(1, result.cost_usd)]
+    assert hook.settled == [1]
+    [row] = ledger_rows(engine)  # released with the row that carries the actual cost
+    assert row["total_cost_usd"] == pytest.approx(result.cost_usd)
 
 
 async def test_calls_no_budget_covers_reserve_nothing(
