@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from forge_orchestrator.app import create_app
 from forge_orchestrator.commands import run_store
-from forge_orchestrator.db.engine import make_engine
+from forge_orchestrator.db.engine import make_engine, write_tx
 from forge_orchestrator.db.migrate import upgrade
 from forge_orchestrator.settings import Settings
 from tests.conftest import BASE_URL, TOKEN, assert_error_shape
@@ -175,15 +175,16 @@ def test_running_rows_become_interrupted_after_a_restart(tmp_path: Path) -> None
     # A loaded machine between spawn and record (CI once took >10 ms here): psutil's
     # create_time reads up to 1 s early on Linux, and this must not hide the leftover.
     time.sleep(0.2)
-    row = run_store.insert_run(
-        engine,
-        card_id=None,
-        command="sleep 300",
-        shell="bash",
-        cwd=None,
-        risk_level="safe",
-        pid=orphan.pid,
-    )
+    with write_tx(engine) as conn:
+        row = run_store.insert_run(
+            conn,
+            card_id=None,
+            command="sleep 300",
+            shell="bash",
+            cwd=None,
+            risk_level="safe",
+            pid=orphan.pid,
+        )
     engine.dispose()
     app = create_app(settings)
     headers = {"Authorization": f"Bearer {TOKEN}"}

@@ -115,7 +115,7 @@ async def test_cancelling_a_stream_under_a_held_lock_never_blocks_the_loop(
     await asyncio.sleep(0.05)
     assert not lock.released.is_set(), "the loop was blocked until the lock was released"
     await lock.drop()
-    assert await gw.db.pending.wait(10)
+    assert await asyncio.to_thread(gw.db.wait_idle, 10)
     rows = ledger_rows(short_engine)
     assert [(r["status"], r["error_message"]) for r in rows] == [("FAILED", "cancelled")]
     assert _rollup_calls(short_engine) == 1
@@ -174,7 +174,7 @@ async def test_an_answer_that_cannot_be_recorded_yet_is_returned_and_settled_lat
         assert [r["status"] for r in ledger_rows(short_engine)] == ["PENDING"]
     finally:
         await lock.drop()
-    assert await gw.db.pending.wait(10)
+    assert await asyncio.to_thread(gw.db.wait_idle, 10)
     rows = ledger_rows(short_engine)
     assert [(r["id"], r["status"]) for r in rows] == [(done.result.ledger_id, "SUCCESS")]
     assert _rollup_calls(short_engine) == 1

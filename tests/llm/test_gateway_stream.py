@@ -114,5 +114,7 @@ async def test_cancelling_the_callers_task_records_a_cancelled_row(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+    # A cancelled task cannot await: its row is queued to the writer, not written on the loop.
+    assert await asyncio.to_thread(gateway.db.wait_idle, 10)
     [row] = ledger_rows(engine)
     assert row["status"] == "FAILED" and row["error_message"] == "cancelled"
