@@ -76,8 +76,13 @@ def _last_runs(conn: Connection, flow_ids: list[int]) -> dict[int, RowMapping]:
     return {r["flow_id"]: r for r in rows}
 
 
-def _row(conn: Connection, flow_id: int) -> RowMapping:
-    row = conn.execute(select(forge_flows).where(forge_flows.c.id == flow_id)).mappings().first()
+def _row(conn: Connection, flow_id: int, *, for_update: bool = False) -> RowMapping:
+    query = select(forge_flows).where(forge_flows.c.id == flow_id)
+    if for_update:
+        # PostgreSQL: a second saver waits here and then reads the first one's version.
+        # SQLite ignores it (write_tx already holds the database-wide write lock).
+        query = query.with_for_update()
+    row = conn.execute(query).mappings().first()
     if row is None:
         raise NotFound(f"Flow {flow_id} does not exist")
     return row
@@ -152,13 +157,9 @@ def save_flow(
     """Write a new version; a stale expected_version raises Conflict (409). Old ones are kept."""
     canonical = normalize(data) if data is not None else None
     with write_tx(engine) as conn:
-        row = _row(conn, flow_id)
+        row = _row(conn, flow_id, for_update=True)
         if expected_version is not None and expected_version != row["version"]:
-            raise Conflict(
-                f"Flow {flow_id} was changed elsewhere (now version {row['version']}, "
-                f"you edited version {expected_version}); reload it and apply your change again",
-                details={"current_version": row["version"]},
-            )
+            raise _stale(flow_id, row["version"], expected_version)
         values = {
             "name": row["name"] if name is None else name,
             "description": row["description"] if description is None else description,
@@ -167,9 +168,27 @@ def save_flow(
             "version": row["version"] + 1,
             "updated_at": utcnow(),
         }
-        conn.execute(forge_flows.update().where(forge_flows.c.id == flow_id).values(**values))
+        # Fenced on the version this save read, so a save that raced past the read (any
+        # backend, any isolation level) changes nothing and is told so instead of colliding
+        # with the other save's flow_versions row.
+        fenced = forge_flows.update().where(
+            forge_flows.c.id == flow_id, forge_flows.c.version == row["version"]
+        )
+        if conn.execute(fenced.values(**values)).rowcount != 1:
+            now = _row(conn, flow_id)["version"]
+            raise _stale(
+                flow_id, now, row["version"] if expected_version is None else expected_version
+            )
         _record_version(conn, flow_id, values, note)
     return get_flow(engine, flow_id)
+
+
+def _stale(flow_id: int, current: int, edited: int) -> Conflict:
+    return Conflict(
+        f"Flow {flow_id} was changed elsewhere (now version {current}, "
+        f"you edited version {edited}); reload it and apply your change again",
+        details={"current_version": current},
+    )
 
 
 def update_flow(engine: Engine, flow_id: int, body: FlowUpdate) -> Flow:

@@ -48,3 +48,28 @@ def test_save_flow_contract(tmp_path: Path) -> None:
     assert restored.version == 3
     assert restored.data["nodes"][0]["data"]["command"] == "echo 1"
     engine.dispose()
+
+
+def test_a_save_that_raced_past_its_read_is_a_conflict_not_a_500(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two saves of version 1 on PostgreSQL both read version 1 before either commits; the
+    second must get 409, not the unique constraint on (flow_id, version). SQLite's write lock
+    hides that interleaving, so the second save here is handed the stale read directly."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'f.db'}")
+    upgrade(engine)
+    created = store.create_flow(engine, FlowCreate(name="n", data=flow([shell("a", "echo 1")], [])))
+    with engine.connect() as conn:
+        stale = store._row(conn, created.id)
+    store.save_flow(engine, created.id, data=None, expected_version=1, note="first")
+    real_row = store._row
+    calls = iter([stale])
+    monkeypatch.setattr(
+        store, "_row", lambda conn, flow_id, **kw: next(calls, None) or real_row(conn, flow_id)
+    )
+    with pytest.raises(Conflict) as err:
+        store.save_flow(engine, created.id, data=None, expected_version=1, note="second")
+    assert err.value.details == {"current_version": 2}
+    monkeypatch.setattr(store, "_row", real_row)
+    versions = store.list_versions(engine, created.id)
+    assert [v.version for v in versions] == [2, 1] and versions[0].note == "first"
