@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import builtins
 import logging
-import threading
-import time
 from collections.abc import Callable
 
 from ..errors import AppError
+from ..memory import Remembered
 from ..redact import redact
 from .models import (
     NAME_RE,
@@ -23,17 +22,14 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-# Values set by another process (the CLI) show up here within this many seconds.
-CACHE_TTL_S = 2.0
-
 
 class SecretStore:
     def __init__(self, backend: Backend, status: Callable[[], StorageStatus]) -> None:
         self.backend = backend
         self._status = status
-        self._lock = threading.Lock()
-        self._cache: dict[str, tuple[float, str | None]] = {}
-        self._all: tuple[float, tuple[str, ...]] | None = None
+        # Values set by another process (the CLI) show up here within the TTL (2 s).
+        self._values: Remembered[str, str | None] = Remembered()
+        self._all: Remembered[None, tuple[str, ...]] = Remembered()
 
     @property
     def storage(self) -> StorageKind:
@@ -43,35 +39,22 @@ class SecretStore:
         return self._status()
 
     def _forget(self) -> None:
-        with self._lock:
-            self._cache.clear()
-            self._all = None
+        self._values.forget()
+        self._all.forget()
 
     def peek(self, name: str) -> tuple[bool, str | None]:
         """(True, value) when the answer is in memory and fresh; (False, None) when finding it
         needs the backend (a database read, or the OS keyring over D-Bus). Never blocks."""
         if not NAME_RE.fullmatch(name):
             return True, None
-        with self._lock:
-            hit = self._cache.get(name)
-        if hit is not None and time.monotonic() - hit[0] < CACHE_TTL_S:
-            return True, hit[1]
-        return False, None
+        return self._values.recall(name)
 
     def get(self, name: str) -> str | None:
         # A name that could never have been stored is simply absent (callers pass
         # configured names such as a server's api_key_name).
         if not NAME_RE.fullmatch(name):
             return None
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(name)
-        if hit is not None and now - hit[0] < CACHE_TTL_S:
-            return hit[1]
-        value = self.backend.read(name)
-        with self._lock:
-            self._cache[name] = (now, value)
-        return value
+        return self._values.get(name, lambda: self.backend.read(name))
 
     def set(self, name: str, value: str) -> None:
         validate_name(name)
@@ -116,11 +99,9 @@ class SecretStore:
 
     def values(self) -> tuple[str, ...]:
         """Every readable stored value, for redaction; unreadable ones are skipped."""
-        now = time.monotonic()
-        with self._lock:
-            cached = self._all
-        if cached is not None and now - cached[0] < CACHE_TTL_S:
-            return cached[1]
+        return self._all.get(None, self._read_values)
+
+    def _read_values(self) -> tuple[str, ...]:
         found = []
         for name in self.names():
             try:
@@ -129,10 +110,7 @@ class SecretStore:
                 continue
             if value:
                 found.append(value)
-        values = tuple(found)
-        with self._lock:
-            self._all = (now, values)
-        return values
+        return tuple(found)
 
     def redact(self, text: str) -> str:
         """Mask every stored value and every well-known key shape in `text`."""

@@ -39,3 +39,39 @@ def test_values_expire() -> None:
     memo: Remembered[str, int] = Remembered(ttl_s=0.0)
     memo.keep("a", 1, memo.generation)
     assert memo.recall("a") == (False, None)
+
+
+def test_a_secret_read_that_overlapped_a_write_is_not_served_afterwards() -> None:
+    """The keyring's cache is this utility too: a value read while another thread stored a new
+    one must not be served for the next 2 s (the old hand-written cache kept it)."""
+    from forge_orchestrator.keyring.models import SecretEntry, StorageStatus
+    from forge_orchestrator.keyring.store import SecretStore
+
+    class Backend:
+        storage = "encrypted-db"
+
+        def __init__(self) -> None:
+            self.data = {"key": "old"}
+            self.during_read: list[object] = []
+
+        def entries(self) -> list[SecretEntry]:
+            return []
+
+        def read(self, name: str) -> str | None:
+            value = self.data.get(name)
+            while self.during_read:
+                self.during_read.pop()  # another thread's write lands mid-read
+                store.set(name, "new")
+            return value
+
+        def write(self, name: str, value: str) -> None:
+            self.data[name] = value
+
+        def remove(self, name: str) -> bool:
+            return self.data.pop(name, None) is not None
+
+    backend = Backend()
+    store = SecretStore(backend, lambda: StorageStatus(kind="encrypted-db"))  # type: ignore[arg-type]
+    backend.during_read.append(object())
+    assert store.get("key") == "old"  # began before the write: may be old
+    assert store.get("key") == "new"
