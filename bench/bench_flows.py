@@ -21,6 +21,7 @@ from typing import Any
 
 from forge_orchestrator.db.engine import make_engine
 from forge_orchestrator.db.migrate import upgrade
+from forge_orchestrator.db.service import Database
 from forge_orchestrator.flows.runs import RunManager
 from forge_orchestrator.settings import Settings
 
@@ -102,7 +103,7 @@ async def measure(data_dir: Path) -> tuple[dict[str, list[Sample]], int]:
     settings = Settings(data_dir=data_dir, open_browser=False)
     db = make_engine(settings.resolved_database_url)
     upgrade(db)
-    manager = RunManager(db, settings)
+    manager = RunManager(Database(db), settings)
     definition = layered_dag()
     # Warm-up: imports, the pydantic schemas and the SQLite file, as in a running server.
     warm = {"nodes": definition["nodes"][:16], "edges": [], "settings": {"max_parallel": 8}}

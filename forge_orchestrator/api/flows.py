@@ -9,9 +9,8 @@ an invalid definition answers 422 with the same issue list as error.details.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 
-from ..db.engine import app_engine
+from ..db.service import app_db
 from ..flows import store
 from ..flows.graph import check_definition
 from ..flows.models import (
@@ -31,12 +30,12 @@ router = APIRouter(tags=["flows"])
 
 @router.get("/flows", response_model=list[Flow])
 async def list_flows(request: Request, include_archived: bool = False) -> list[Flow]:
-    return await run_in_threadpool(store.list_flows, app_engine(request.app), include_archived)
+    return await app_db(request.app).read(lambda c: store.list_flows(c, include_archived))
 
 
 @router.post("/flows", response_model=Flow, status_code=201)
 async def create_flow(request: Request, body: FlowCreate) -> Flow:
-    return await run_in_threadpool(store.create_flow, app_engine(request.app), body)
+    return await app_db(request.app).write(lambda c: store.create_flow(c, body))
 
 
 @router.post("/flows/validate", response_model=ValidationReport)
@@ -50,42 +49,42 @@ async def validate_flow(body: ValidateRequest) -> ValidationReport:
 
 @router.post("/flows/import", response_model=Flow, status_code=201)
 async def import_flow(request: Request, body: FlowImport) -> Flow:
-    return await run_in_threadpool(store.import_flow, app_engine(request.app), body)
+    return await app_db(request.app).write(lambda c: store.import_flow(c, body))
 
 
 @router.get("/flows/{flow_id:int}", response_model=Flow)
 async def get_flow(request: Request, flow_id: int) -> Flow:
-    return await run_in_threadpool(store.get_flow, app_engine(request.app), flow_id)
+    return await app_db(request.app).read(lambda c: store.get_flow(c, flow_id))
 
 
 @router.put("/flows/{flow_id:int}", response_model=Flow)
 async def update_flow(request: Request, flow_id: int, body: FlowUpdate) -> Flow:
-    return await run_in_threadpool(store.update_flow, app_engine(request.app), flow_id, body)
+    return await app_db(request.app).write(lambda c: store.update_flow(c, flow_id, body))
 
 
 @router.delete("/flows/{flow_id:int}", status_code=204)
 async def delete_flow(request: Request, flow_id: int) -> Response:
-    await run_in_threadpool(store.delete_flow, app_engine(request.app), flow_id)
+    await app_db(request.app).write(lambda c: store.delete_flow(c, flow_id))
     return Response(status_code=204)
 
 
 @router.post("/flows/{flow_id:int}/duplicate", response_model=Flow, status_code=201)
 async def duplicate_flow(request: Request, flow_id: int) -> Flow:
-    return await run_in_threadpool(store.duplicate_flow, app_engine(request.app), flow_id)
+    return await app_db(request.app).write(lambda c: store.duplicate_flow(c, flow_id))
 
 
 @router.get("/flows/{flow_id:int}/export", response_model=FlowExport)
 async def export_flow(request: Request, flow_id: int, response: Response) -> FlowExport:
-    exported = await run_in_threadpool(store.export_flow, app_engine(request.app), flow_id)
+    exported = await app_db(request.app).read(lambda c: store.export_flow(c, flow_id))
     response.headers["Content-Disposition"] = f'attachment; filename="flow-{flow_id}.json"'
     return exported
 
 
 @router.get("/flows/{flow_id:int}/versions", response_model=list[FlowVersion])
 async def list_versions(request: Request, flow_id: int) -> list[FlowVersion]:
-    return await run_in_threadpool(store.list_versions, app_engine(request.app), flow_id)
+    return await app_db(request.app).read(lambda c: store.list_versions(c, flow_id))
 
 
 @router.post("/flows/{flow_id:int}/versions/{version:int}/restore", response_model=Flow)
 async def restore_version(request: Request, flow_id: int, version: int) -> Flow:
-    return await run_in_threadpool(store.restore_version, app_engine(request.app), flow_id, version)
+    return await app_db(request.app).write(lambda c: store.restore_version(c, flow_id, version))

@@ -12,7 +12,7 @@ from .runs import RunManager
 
 @asynccontextmanager
 async def flows_component(app: FastAPI) -> AsyncIterator[None]:
-    manager = RunManager(app.state.engine, app.state.settings, app.state)
+    manager = RunManager(app.state.db, app.state.settings, app.state)
     await manager.recover()
     app.state.flows = manager
     try:

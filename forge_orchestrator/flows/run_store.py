@@ -1,4 +1,6 @@
-"""Runs in flow_runs / flow_node_runs: create, load, list, and interrupt runs left by a crash."""
+"""Runs in flow_runs / flow_node_runs: create, load, list, and interrupt runs left by a crash.
+
+Each function takes the caller's connection (``db.read`` / ``db.write``)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,8 @@ from functools import cache
 from typing import Any
 
 import psutil
-from sqlalchemy import Engine, RowMapping, and_, case, func, select
+from sqlalchemy import Connection, RowMapping, and_, case, func, select
 
-from ..db.engine import write_tx
 from ..db.tables import flow_node_runs, flow_runs
 from ..db.utils import utcnow
 from ..errors import NotFound
@@ -37,7 +38,7 @@ def worker_alive(worker: str | None) -> bool:
 
 
 def create_run(
-    engine: Engine,
+    conn: Connection,
     *,
     graph: FlowGraph,
     flow_id: int | None,
@@ -48,27 +49,23 @@ def create_run(
 ) -> RunRecord:
     now = utcnow()
     definition = graph.definition.model_dump(mode="json")
-    with write_tx(engine) as conn:
-        run_id = conn.execute(
-            flow_runs.insert().values(
-                flow_id=flow_id,
-                flow_name=flow_name,
-                flow_version=flow_version,
-                definition=definition,
-                status="queued",
-                inputs=dict(inputs),
-                auto_approve=auto_approve,
-                created_at=now,
-                worker=worker_id(),
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
-        conn.execute(
-            flow_node_runs.insert(),
-            [
-                {"run_id": run_id, "node_id": n, "status": "pending", "attempts": 0}
-                for n in graph.order
-            ],
+    run_id = conn.execute(
+        flow_runs.insert().values(
+            flow_id=flow_id,
+            flow_name=flow_name,
+            flow_version=flow_version,
+            definition=definition,
+            status="queued",
+            inputs=dict(inputs),
+            auto_approve=auto_approve,
+            created_at=now,
+            worker=worker_id(),
         )
+    ).inserted_primary_key[0]  # type: ignore[index]
+    conn.execute(
+        flow_node_runs.insert(),
+        [{"run_id": run_id, "node_id": n, "status": "pending", "attempts": 0} for n in graph.order],
+    )
     run = RunRecord(
         id=run_id,
         flow_id=flow_id,
@@ -134,24 +131,21 @@ def _record(row: RowMapping) -> RunRecord:
     )
 
 
-def load_run(engine: Engine, run_id: int) -> RunRecord:
-    with engine.connect() as conn:
-        row = conn.execute(select(flow_runs).where(flow_runs.c.id == run_id)).mappings().first()
-        if row is None:
-            raise NotFound(f"Flow run {run_id} does not exist")
-        run = _record(row)
-        kinds = _kinds(run.definition)
-        order = {n: i for i, n in enumerate(kinds)}
-        nodes = conn.execute(
-            select(flow_node_runs).where(flow_node_runs.c.run_id == run_id)
-        ).mappings()
-        for r in sorted(nodes, key=lambda r: order.get(r["node_id"], len(order))):
-            run.nodes[r["node_id"]] = _node(r, kinds)
+def load_run(conn: Connection, run_id: int) -> RunRecord:
+    row = conn.execute(select(flow_runs).where(flow_runs.c.id == run_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"Flow run {run_id} does not exist")
+    run = _record(row)
+    kinds = _kinds(run.definition)
+    order = {n: i for i, n in enumerate(kinds)}
+    nodes = conn.execute(select(flow_node_runs).where(flow_node_runs.c.run_id == run_id)).mappings()
+    for r in sorted(nodes, key=lambda r: order.get(r["node_id"], len(order))):
+        run.nodes[r["node_id"]] = _node(r, kinds)
     return run
 
 
 def list_runs(
-    engine: Engine,
+    conn: Connection,
     flow_id: int | None,
     limit: int,
     *,
@@ -167,21 +161,20 @@ def list_runs(
         query = query.where(flow_runs.c.status.in_(statuses))
     if before is not None:
         query = query.where(flow_runs.c.id < before)
-    with engine.connect() as conn:
-        rows = list(conn.execute(query).mappings())
-        ids = [r["id"] for r in rows]
-        agg = conn.execute(
-            select(
-                flow_node_runs.c.run_id,
-                flow_node_runs.c.status,
-                func.count(),
-                func.coalesce(func.sum(flow_node_runs.c.input_tokens), 0),
-                func.coalesce(func.sum(flow_node_runs.c.output_tokens), 0),
-                func.coalesce(func.sum(flow_node_runs.c.cost_usd), 0.0),
-            )
-            .where(flow_node_runs.c.run_id.in_(ids))
-            .group_by(flow_node_runs.c.run_id, flow_node_runs.c.status)
-        ).all()
+    rows = list(conn.execute(query).mappings())
+    ids = [r["id"] for r in rows]
+    agg = conn.execute(
+        select(
+            flow_node_runs.c.run_id,
+            flow_node_runs.c.status,
+            func.count(),
+            func.coalesce(func.sum(flow_node_runs.c.input_tokens), 0),
+            func.coalesce(func.sum(flow_node_runs.c.output_tokens), 0),
+            func.coalesce(func.sum(flow_node_runs.c.cost_usd), 0.0),
+        )
+        .where(flow_node_runs.c.run_id.in_(ids))
+        .group_by(flow_node_runs.c.run_id, flow_node_runs.c.status)
+    ).all()
     out: list[RunSummary] = []
     for r in rows:
         run = _record(r)
@@ -198,75 +191,72 @@ def list_runs(
     return out
 
 
-def interrupt_orphans(engine: Engine) -> list[int]:
+def interrupt_orphans(conn: Connection) -> list[int]:
     """At start-up: runs left active by a process that is gone become `interrupted`."""
-    with write_tx(engine) as conn:
-        rows = conn.execute(
-            select(flow_runs.c.id, flow_runs.c.worker).where(flow_runs.c.status.in_(ACTIVE_RUN))
-        ).all()
-        orphans = [run_id for run_id, worker in rows if not worker_alive(worker)]
-        if not orphans:
-            return []
-        conn.execute(
-            flow_runs.update()
-            .where(flow_runs.c.id.in_(orphans))
-            .values(
-                status="interrupted",
-                worker=None,
-                error="The server stopped while this run was in progress; resume it to continue.",
+    rows = conn.execute(
+        select(flow_runs.c.id, flow_runs.c.worker).where(flow_runs.c.status.in_(ACTIVE_RUN))
+    ).all()
+    orphans = [run_id for run_id, worker in rows if not worker_alive(worker)]
+    if not orphans:
+        return []
+    conn.execute(
+        flow_runs.update()
+        .where(flow_runs.c.id.in_(orphans))
+        .values(
+            status="interrupted",
+            worker=None,
+            error="The server stopped while this run was in progress; resume it to continue.",
+        )
+    )
+    # A node that was mid-flight may have had side effects; one that had not started did not.
+    conn.execute(
+        flow_node_runs.update()
+        .where(
+            and_(
+                flow_node_runs.c.run_id.in_(orphans),
+                flow_node_runs.c.status.in_(("running", "queued", "awaiting_approval")),
             )
         )
-        # A node that was mid-flight may have had side effects; one that had not started did not.
-        conn.execute(
-            flow_node_runs.update()
-            .where(
-                and_(
-                    flow_node_runs.c.run_id.in_(orphans),
-                    flow_node_runs.c.status.in_(("running", "queued", "awaiting_approval")),
-                )
-            )
-            .values(
-                status=case((flow_node_runs.c.status == "running", "interrupted"), else_="pending"),
-                error=case(
-                    (flow_node_runs.c.status == "running", "interrupted mid-flight by a crash"),
-                    else_=None,
-                ),
-            )
+        .values(
+            status=case((flow_node_runs.c.status == "running", "interrupted"), else_="pending"),
+            error=case(
+                (flow_node_runs.c.status == "running", "interrupted mid-flight by a crash"),
+                else_=None,
+            ),
         )
+    )
     return orphans
 
 
-def claim_run(engine: Engine, run: RunRecord) -> None:
+def claim_run(conn: Connection, run: RunRecord) -> None:
     """Take ownership of a run being resumed and write its reset node records."""
-    with write_tx(engine) as conn:
-        conn.execute(
-            flow_runs.update()
-            .where(flow_runs.c.id == run.id)
-            .values(worker=worker_id(), **run.run_row())
-        )
-        for n in run.nodes.values():
-            conn.execute(
-                flow_node_runs.update()
-                .where(flow_node_runs.c.run_id == run.id, flow_node_runs.c.node_id == n.node_id)
-                .values(**n.row())
-            )
-
-
-def close_interrupted(engine: Engine, run_id: int) -> RunRecord:
-    """Cancel an interrupted run for good: its unfinished nodes become `cancelled`."""
-    now = utcnow()
-    with write_tx(engine) as conn:
-        conn.execute(
-            flow_runs.update()
-            .where(flow_runs.c.id == run_id, flow_runs.c.status == "interrupted")
-            .values(status="cancelled", finished_at=now, error="Cancelled after an interruption")
-        )
+    conn.execute(
+        flow_runs.update()
+        .where(flow_runs.c.id == run.id)
+        .values(worker=worker_id(), **run.run_row())
+    )
+    for n in run.nodes.values():
         conn.execute(
             flow_node_runs.update()
-            .where(
-                flow_node_runs.c.run_id == run_id,
-                flow_node_runs.c.status.in_(("pending", "interrupted", "queued", "running")),
-            )
-            .values(status="cancelled")
+            .where(flow_node_runs.c.run_id == run.id, flow_node_runs.c.node_id == n.node_id)
+            .values(**n.row())
         )
-    return load_run(engine, run_id)
+
+
+def close_interrupted(conn: Connection, run_id: int) -> RunRecord:
+    """Cancel an interrupted run for good: its unfinished nodes become `cancelled`."""
+    now = utcnow()
+    conn.execute(
+        flow_runs.update()
+        .where(flow_runs.c.id == run_id, flow_runs.c.status == "interrupted")
+        .values(status="cancelled", finished_at=now, error="Cancelled after an interruption")
+    )
+    conn.execute(
+        flow_node_runs.update()
+        .where(
+            flow_node_runs.c.run_id == run_id,
+            flow_node_runs.c.status.in_(("pending", "interrupted", "queued", "running")),
+        )
+        .values(status="cancelled")
+    )
+    return load_run(conn, run_id)

@@ -6,11 +6,9 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine
-
+from ..db.service import Database
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..procs.containment import end_leftovers, scope
 from ..settings import Settings
@@ -67,8 +65,8 @@ class _Active:
 
 
 class RunManager:
-    def __init__(self, engine: Engine, settings: Settings, state: Any = None) -> None:
-        self.db = engine
+    def __init__(self, db: Database, settings: Settings, state: Any = None) -> None:
+        self.db = db
         self.settings = settings
         self.state = state  # app.state: the gateway and secrets are looked up when a run starts
         self.bus = EventBus()
@@ -81,7 +79,7 @@ class RunManager:
         beside an old copy), then runs it left active become `interrupted`."""
         if not getattr(self.state, "leftovers_ended", False):
             await asyncio.to_thread(end_leftovers, scope(self.settings.data_dir))
-        orphans = await asyncio.to_thread(run_store.interrupt_orphans, self.db)
+        orphans = await self.db.write(run_store.interrupt_orphans)
         if orphans:
             log.warning("flow runs interrupted by a previous stop: %s", orphans)
         return orphans
@@ -99,7 +97,7 @@ class RunManager:
     # ---- starting --------------------------------------------------------------------
 
     async def start(self, flow_id: int, body: StartRun) -> FlowRun:
-        flow = await asyncio.to_thread(store.get_flow, self.db, flow_id)
+        flow = await self.db.read(lambda c: store.get_flow(c, flow_id))
         if flow.status == "archived":
             raise Conflict(f"Flow {flow_id} is archived; set it to draft or active to run it")
         run = await self.start_definition(
@@ -131,12 +129,12 @@ class RunManager:
             )
         resolved = resolve_inputs(graph, inputs or {})
         services, cards = await asyncio.to_thread(
-            resolve_services, graph, self.db, self.settings, self.state
+            resolve_services, graph, self.db.engine, self.settings, self.state
         )
         auto = graph.definition.settings.auto_approve if auto_approve is None else auto_approve
-        run = await asyncio.to_thread(
-            lambda: run_store.create_run(
-                self.db,
+        run = await self.db.write(
+            lambda c: run_store.create_run(
+                c,
                 graph=graph,
                 flow_id=flow_id,
                 flow_name=flow_name,
@@ -177,7 +175,7 @@ class RunManager:
         if active is not None and active.task is not None:
             await asyncio.shield(active.task)
             return active.run
-        return await asyncio.to_thread(run_store.load_run, self.db, run_id)
+        return await self.db.read(lambda c: run_store.load_run(c, run_id))
 
     # ---- reading ---------------------------------------------------------------------
 
@@ -185,14 +183,14 @@ class RunManager:
         active = self._active.get(run_id)
         if active is not None:
             return active.run
-        return await asyncio.to_thread(run_store.load_run, self.db, run_id)
+        return await self.db.read(lambda c: run_store.load_run(c, run_id))
 
     async def get_run(self, run_id: int) -> FlowRun:
         return (await self._record(run_id)).to_api()
 
     async def list_runs(self, flow_id: int, *, limit: int = 50) -> list[RunSummary]:
-        await asyncio.to_thread(store.get_flow, self.db, flow_id)
-        rows = await asyncio.to_thread(run_store.list_runs, self.db, flow_id, limit)
+        await self.db.read(lambda c: store.get_flow(c, flow_id))
+        rows = await self.db.read(lambda c: run_store.list_runs(c, flow_id, limit))
         return self._live(rows)
 
     async def list_all_runs(
@@ -204,15 +202,8 @@ class RunManager:
         before: int | None = None,
     ) -> RunPage:
         """Runs of every flow (or one), newest first, a page at a time."""
-        rows = await asyncio.to_thread(
-            partial(
-                run_store.list_runs,
-                self.db,
-                flow_id,
-                limit,
-                statuses=statuses,
-                before=before,
-            )
+        rows = await self.db.read(
+            lambda c: run_store.list_runs(c, flow_id, limit, statuses=statuses, before=before)
         )
         runs = self._live(rows)
         return RunPage(runs=runs, next_before=runs[-1].id if len(runs) == limit else None)
@@ -231,11 +222,11 @@ class RunManager:
     async def cancel(self, run_id: int) -> FlowRun:
         active = self._active.get(run_id)
         if active is None:
-            run = await asyncio.to_thread(run_store.load_run, self.db, run_id)
+            run = await self.db.read(lambda c: run_store.load_run(c, run_id))
             if run.status != "interrupted":
                 raise Conflict(f"Run {run_id} is not running (it is {run.status})")
             # An interrupted run can be closed for good instead of resumed.
-            run = await asyncio.to_thread(run_store.close_interrupted, self.db, run_id)
+            run = await self.db.write(lambda c: run_store.close_interrupted(c, run_id))
             return run.to_api()
         active.engine.stop("cancelled")
         if active.task is not None:
@@ -245,7 +236,7 @@ class RunManager:
     async def decide(self, run_id: int, node_id: str, *, approve: bool) -> FlowRun:
         active = self._active.get(run_id)
         if active is None:
-            run = await asyncio.to_thread(run_store.load_run, self.db, run_id)
+            run = await self.db.read(lambda c: run_store.load_run(c, run_id))
             raise Conflict(f"Run {run.id} is not running (it is {run.status})")
         if node_id not in active.run.nodes:
             raise NotFound(f"Run {run_id} has no step {node_id!r}")
@@ -258,7 +249,7 @@ class RunManager:
     async def resume(self, run_id: int, body: ResumeRun) -> FlowRun:
         if run_id in self._active:
             raise Conflict(f"Run {run_id} is already running")
-        run = await asyncio.to_thread(run_store.load_run, self.db, run_id)
+        run = await self.db.read(lambda c: run_store.load_run(c, run_id))
         if run.status not in RESUMABLE:
             raise Conflict(
                 f"Run {run_id} is {run.status}; only interrupted, failed or cancelled runs resume"
@@ -276,12 +267,12 @@ class RunManager:
                 details={"nodes": mid_flight, "resume_with": {"rerun_interrupted": True}},
             )
         services, cards = await asyncio.to_thread(
-            resolve_services, graph, self.db, self.settings, self.state
+            resolve_services, graph, self.db.engine, self.settings, self.state
         )
         for rec in run.nodes.values():
             if rec.status != "succeeded":
                 rec.reset()
         run.status, run.error, run.finished_at = "queued", None, None
-        await asyncio.to_thread(run_store.claim_run, self.db, run)
+        await self.db.write(lambda c: run_store.claim_run(c, run))
         self._launch(graph, run, services, cards)
         return run.to_api()

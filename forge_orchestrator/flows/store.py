@@ -1,13 +1,15 @@
-"""Flow definitions in forge_flows: CRUD with optimistic concurrency and a version per save."""
+"""Flow definitions in forge_flows: CRUD with optimistic concurrency and a version per save.
+
+Every function takes the caller's connection: reads run in ``db.read``, writes in ``db.write``
+(one transaction, so a save and the flow it returns are one consistent unit)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Engine, RowMapping, func, select
+from sqlalchemy import Connection, RowMapping, func, select
 
-from ..db.engine import write_tx
 from ..db.tables import flow_runs, flow_versions, forge_flows
 from ..db.utils import iso, utcnow
 from ..errors import Conflict, NotFound
@@ -88,20 +90,18 @@ def _row(conn: Connection, flow_id: int, *, for_update: bool = False) -> RowMapp
     return row
 
 
-def list_flows(engine: Engine, include_archived: bool = False) -> list[Flow]:
+def list_flows(conn: Connection, include_archived: bool = False) -> list[Flow]:
     query = select(forge_flows).order_by(forge_flows.c.updated_at.desc(), forge_flows.c.id.desc())
     if not include_archived:
         query = query.where(forge_flows.c.status != "archived")
-    with engine.connect() as conn:
-        rows = list(conn.execute(query).mappings())
-        last = _last_runs(conn, [r["id"] for r in rows])
+    rows = list(conn.execute(query).mappings())
+    last = _last_runs(conn, [r["id"] for r in rows])
     return [_flow(r, last.get(r["id"])) for r in rows]
 
 
-def get_flow(engine: Engine, flow_id: int) -> Flow:
-    with engine.connect() as conn:
-        row = _row(conn, flow_id)
-        return _flow(row, _last_runs(conn, [flow_id]).get(flow_id))
+def get_flow(conn: Connection, flow_id: int) -> Flow:
+    row = _row(conn, flow_id)
+    return _flow(row, _last_runs(conn, [flow_id]).get(flow_id))
 
 
 def _record_version(
@@ -121,7 +121,7 @@ def _record_version(
 
 
 def _insert(
-    engine: Engine, name: str, description: str, data: dict[str, Any], status: str, note: str
+    conn: Connection, name: str, description: str, data: dict[str, Any], status: str, note: str
 ) -> Flow:
     now = utcnow()
     values = {
@@ -133,18 +133,17 @@ def _insert(
         "created_at": now,
         "updated_at": now,
     }
-    with write_tx(engine) as conn:
-        flow_id = conn.execute(forge_flows.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
-        _record_version(conn, flow_id, values, note)
-    return get_flow(engine, flow_id)
+    flow_id = conn.execute(forge_flows.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
+    _record_version(conn, flow_id, values, note)
+    return get_flow(conn, flow_id)
 
 
-def create_flow(engine: Engine, body: FlowCreate) -> Flow:
-    return _insert(engine, body.name, body.description, body.data, body.status, "Created")
+def create_flow(conn: Connection, body: FlowCreate) -> Flow:
+    return _insert(conn, body.name, body.description, body.data, body.status, "Created")
 
 
 def save_flow(
-    engine: Engine,
+    conn: Connection,
     flow_id: int,
     *,
     data: Mapping[str, Any] | None,
@@ -156,31 +155,28 @@ def save_flow(
 ) -> Flow:
     """Write a new version; a stale expected_version raises Conflict (409). Old ones are kept."""
     canonical = normalize(data) if data is not None else None
-    with write_tx(engine) as conn:
-        row = _row(conn, flow_id, for_update=True)
-        if expected_version is not None and expected_version != row["version"]:
-            raise _stale(flow_id, row["version"], expected_version)
-        values = {
-            "name": row["name"] if name is None else name,
-            "description": row["description"] if description is None else description,
-            "data": row["data"] if canonical is None else canonical,
-            "status": row["status"] if status is None else status,
-            "version": row["version"] + 1,
-            "updated_at": utcnow(),
-        }
-        # Fenced on the version this save read, so a save that raced past the read (any
-        # backend, any isolation level) changes nothing and is told so instead of colliding
-        # with the other save's flow_versions row.
-        fenced = forge_flows.update().where(
-            forge_flows.c.id == flow_id, forge_flows.c.version == row["version"]
-        )
-        if conn.execute(fenced.values(**values)).rowcount != 1:
-            now = _row(conn, flow_id)["version"]
-            raise _stale(
-                flow_id, now, row["version"] if expected_version is None else expected_version
-            )
-        _record_version(conn, flow_id, values, note)
-    return get_flow(engine, flow_id)
+    row = _row(conn, flow_id, for_update=True)
+    if expected_version is not None and expected_version != row["version"]:
+        raise _stale(flow_id, row["version"], expected_version)
+    values = {
+        "name": row["name"] if name is None else name,
+        "description": row["description"] if description is None else description,
+        "data": row["data"] if canonical is None else canonical,
+        "status": row["status"] if status is None else status,
+        "version": row["version"] + 1,
+        "updated_at": utcnow(),
+    }
+    # Fenced on the version this save read, so a save that raced past the read (any
+    # backend, any isolation level) changes nothing and is told so instead of colliding
+    # with the other save's flow_versions row.
+    fenced = forge_flows.update().where(
+        forge_flows.c.id == flow_id, forge_flows.c.version == row["version"]
+    )
+    if conn.execute(fenced.values(**values)).rowcount != 1:
+        now = _row(conn, flow_id)["version"]
+        raise _stale(flow_id, now, row["version"] if expected_version is None else expected_version)
+    _record_version(conn, flow_id, values, note)
+    return get_flow(conn, flow_id)
 
 
 def _stale(flow_id: int, current: int, edited: int) -> Conflict:
@@ -191,9 +187,9 @@ def _stale(flow_id: int, current: int, edited: int) -> Conflict:
     )
 
 
-def update_flow(engine: Engine, flow_id: int, body: FlowUpdate) -> Flow:
+def update_flow(conn: Connection, flow_id: int, body: FlowUpdate) -> Flow:
     return save_flow(
-        engine,
+        conn,
         flow_id,
         data=body.data,
         expected_version=body.version,
@@ -204,82 +200,79 @@ def update_flow(engine: Engine, flow_id: int, body: FlowUpdate) -> Flow:
     )
 
 
-def delete_flow(engine: Engine, flow_id: int) -> None:
-    with write_tx(engine) as conn:
-        _row(conn, flow_id)
-        active = conn.execute(
-            select(func.count())
-            .select_from(flow_runs)
-            .where(flow_runs.c.flow_id == flow_id, flow_runs.c.status.in_(ACTIVE_RUN_STATUSES))
-        ).scalar_one()
-        if active:
-            raise Conflict(f"Flow {flow_id} has {active} active run(s); cancel them first")
-        conn.execute(flow_versions.delete().where(flow_versions.c.flow_id == flow_id))
-        conn.execute(flow_runs.delete().where(flow_runs.c.flow_id == flow_id))
-        conn.execute(forge_flows.delete().where(forge_flows.c.id == flow_id))
+def delete_flow(conn: Connection, flow_id: int) -> None:
+    _row(conn, flow_id)
+    active = conn.execute(
+        select(func.count())
+        .select_from(flow_runs)
+        .where(flow_runs.c.flow_id == flow_id, flow_runs.c.status.in_(ACTIVE_RUN_STATUSES))
+    ).scalar_one()
+    if active:
+        raise Conflict(f"Flow {flow_id} has {active} active run(s); cancel them first")
+    conn.execute(flow_versions.delete().where(flow_versions.c.flow_id == flow_id))
+    conn.execute(flow_runs.delete().where(flow_runs.c.flow_id == flow_id))
+    conn.execute(forge_flows.delete().where(forge_flows.c.id == flow_id))
 
 
-def duplicate_flow(engine: Engine, flow_id: int) -> Flow:
-    src = get_flow(engine, flow_id)
+def duplicate_flow(conn: Connection, flow_id: int) -> Flow:
+    src = get_flow(conn, flow_id)
     name = f"{src.name} (copy)"[:200]
     return _insert(
-        engine, name, src.description, src.data, "draft", f"Duplicated from flow {flow_id}"
+        conn, name, src.description, src.data, "draft", f"Duplicated from flow {flow_id}"
     )
 
 
-def export_flow(engine: Engine, flow_id: int) -> FlowExport:
-    src = get_flow(engine, flow_id)
+def export_flow(conn: Connection, flow_id: int) -> FlowExport:
+    src = get_flow(conn, flow_id)
     return FlowExport(
         name=src.name, description=src.description, data=src.data, exported_at=iso(utcnow()) or ""
     )
 
 
-def import_flow(engine: Engine, body: FlowImport) -> Flow:
+def import_flow(conn: Connection, body: FlowImport) -> Flow:
     return _insert(
-        engine, body.name, body.description, body.data or EMPTY_DEFINITION, "draft", "Imported"
+        conn, body.name, body.description, body.data or EMPTY_DEFINITION, "draft", "Imported"
     )
 
 
-def list_versions(engine: Engine, flow_id: int) -> list[FlowVersion]:
-    with engine.connect() as conn:
-        _row(conn, flow_id)
-        rows = conn.execute(
-            select(flow_versions)
-            .where(flow_versions.c.flow_id == flow_id)
-            .order_by(flow_versions.c.version.desc())
-        ).mappings()
-        return [
-            FlowVersion(
-                version=r["version"],
-                name=r["name"],
-                description=r["description"],
-                note=r["note"],
-                created_at=iso(r["created_at"]) or "",
-                node_count=_node_count(r["data"]),
-                data=r["data"],
-            )
-            for r in rows
-        ]
+def list_versions(conn: Connection, flow_id: int) -> list[FlowVersion]:
+    _row(conn, flow_id)
+    rows = conn.execute(
+        select(flow_versions)
+        .where(flow_versions.c.flow_id == flow_id)
+        .order_by(flow_versions.c.version.desc())
+    ).mappings()
+    return [
+        FlowVersion(
+            version=r["version"],
+            name=r["name"],
+            description=r["description"],
+            note=r["note"],
+            created_at=iso(r["created_at"]) or "",
+            node_count=_node_count(r["data"]),
+            data=r["data"],
+        )
+        for r in rows
+    ]
 
 
 def restore_version(
-    engine: Engine, flow_id: int, version: int, expected_version: int | None = None
+    conn: Connection, flow_id: int, version: int, expected_version: int | None = None
 ) -> Flow:
     """Save an old version's definition as the newest version (history is never rewritten)."""
-    with engine.connect() as conn:
-        old = (
-            conn.execute(
-                select(flow_versions).where(
-                    flow_versions.c.flow_id == flow_id, flow_versions.c.version == version
-                )
+    old = (
+        conn.execute(
+            select(flow_versions).where(
+                flow_versions.c.flow_id == flow_id, flow_versions.c.version == version
             )
-            .mappings()
-            .first()
         )
+        .mappings()
+        .first()
+    )
     if old is None:
         raise NotFound(f"Flow {flow_id} has no version {version}")
     return save_flow(
-        engine,
+        conn,
         flow_id,
         data=old["data"],
         expected_version=expected_version,

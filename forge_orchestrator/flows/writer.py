@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine, bindparam
+from sqlalchemy import Connection, bindparam
 
-from ..db.engine import write_tx
+from ..db.service import Database
 from ..db.tables import flow_node_runs, flow_runs
 from ..errors import database_fault, database_fault_kind
 from .records import RunRecord
@@ -52,8 +53,8 @@ class RunWriter:
     and a 1,000-node run costs far fewer than 2,000 transactions. `durable()` lets a step wait
     until its own "running" record is on disk before it starts a process."""
 
-    def __init__(self, engine: Engine, run: RunRecord) -> None:
-        self._engine = engine
+    def __init__(self, db: Database, run: RunRecord) -> None:
+        self._db = db
         self._run = run
         self._nodes: set[str] = set()
         self._run_dirty = False
@@ -119,7 +120,8 @@ class RunWriter:
             # change within them, and one transaction can carry them all.
             for _ in range(3):
                 await asyncio.sleep(0)
-            # Snapshot on the loop thread, write in a worker thread: no connection across awaits.
+            # Snapshot on the loop thread, write on the database's writer: no connection across
+            # awaits.
             rows = [
                 {
                     "b_run_id": self._run.id,
@@ -133,7 +135,7 @@ class RunWriter:
             self._run_dirty = False
             covers = self._queued
             try:
-                await asyncio.to_thread(self._write, rows, run_row)
+                await self._db.write(partial(self._write, rows=rows, run_row=run_row))
                 failures = 0
                 self._stored_up_to(covers)
             except Exception as exc:
@@ -153,14 +155,13 @@ class RunWriter:
                 await asyncio.sleep(min(0.05 * 2**failures, 2.0) if retry else 0.2 * failures)
         self._stored_up_to(self._queued)
 
-    def _write(self, rows: list[dict[str, Any]], run_row: dict[str, Any] | None) -> None:
-        with write_tx(self._engine) as conn:
-            if rows:
-                conn.execute(_NODE_UPDATE, rows)
-            if run_row is not None:
-                conn.execute(
-                    flow_runs.update().where(flow_runs.c.id == self._run.id).values(**run_row)
-                )
+    def _write(
+        self, conn: Connection, rows: list[dict[str, Any]], run_row: dict[str, Any] | None
+    ) -> None:
+        if rows:
+            conn.execute(_NODE_UPDATE, rows)
+        if run_row is not None:
+            conn.execute(flow_runs.update().where(flow_runs.c.id == self._run.id).values(**run_row))
 
     async def flush(self) -> None:
         """Wait until every change made so far is committed."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ..db.engine import write_tx
 from ..errors import AppError, NotFound, ValidationFailed
 from .optimizer_models import Suggestion
 
@@ -30,7 +31,8 @@ def _flow_id(target: dict[str, Any]) -> int:
 def _llm_node(engine: Engine, target: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     from ..flows.store import get_flow
 
-    flow = get_flow(engine, _flow_id(target))
+    with engine.connect() as conn:
+        flow = get_flow(conn, _flow_id(target))
     node = _node(flow.data, target["node_id"])
     if node is None or node.get("type") != "llm":
         raise NotFound(f"Flow {flow.id} has no LLM step {target['node_id']!r} any more")
@@ -104,7 +106,8 @@ def _set_node_fields(
             node_data.pop(key, None)
         else:
             node_data[key] = value
-    saved = save_flow(engine, flow.id, data=data, expected_version=flow.version, note=note)
+    with write_tx(engine) as conn:
+        saved = save_flow(conn, flow.id, data=data, expected_version=flow.version, note=note)
     return {
         "type": "flow_node",
         "flow_id": str(flow.id),

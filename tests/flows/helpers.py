@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine
+
+from forge_orchestrator.db.engine import write_tx
+
+T = TypeVar("T")
 
 TERMINAL = {"succeeded", "failed", "cancelled", "interrupted"}
 
@@ -128,3 +134,9 @@ def read_events(client: TestClient, run_id: int, out: list[tuple[str, Any]]) -> 
                 out.append((name, json.loads(line.split(":", 1)[1])))
                 if name == "end":
                     return
+
+
+def in_tx(engine: Engine, fn: Callable[[Connection], T]) -> T:
+    """Run a store function the way the app's database service does: in one transaction."""
+    with write_tx(engine) as conn:
+        return fn(conn)

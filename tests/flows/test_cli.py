@@ -16,7 +16,7 @@ from forge_orchestrator.flows.models import FlowCreate
 from forge_orchestrator.flows.store import create_flow
 from tests.conftest import make_settings
 
-from .helpers import edge, flow, node, shell
+from .helpers import edge, flow, in_tx, node, shell
 
 
 def write(tmp_path: Path, data: object, name: str = "flow.json") -> Path:
@@ -88,7 +88,7 @@ def test_run_a_saved_flow_by_id_and_missing_inputs(
     engine = make_engine(make_settings(data_dir).resolved_database_url)
     upgrade(engine)
     data = flow([shell("a", "echo n={{ inputs.n }}")], [], inputs=[{"name": "n", "required": True}])
-    saved = create_flow(engine, FlowCreate(name="saved", data=data))
+    saved = in_tx(engine, lambda c: create_flow(c, FlowCreate(name="saved", data=data)))
     engine.dispose()
     assert main(["flows", "run", str(saved.id), "--data-dir", str(data_dir)]) == 2
     assert "inputs.n: required" in capsys.readouterr().err

@@ -21,6 +21,7 @@ from forge_orchestrator.ledger import optimizer
 from forge_orchestrator.llm.roles import get_role
 from forge_orchestrator.pricing.book import PriceBook
 from tests.conftest import assert_error_shape
+from tests.flows.helpers import in_tx
 
 from .conftest import add
 
@@ -56,11 +57,14 @@ def one(engine: Engine, kind: str) -> optimizer.Suggestion:
 def flow_with_llm_node(engine: Engine, **node_data: Any) -> int:
     data = {"prompt": "Summarise the release notes.", "model": "gpt-6.2-sol", "max_tokens": 4096}
     data.update(node_data)
-    flow = create_flow(
+    flow = in_tx(
         engine,
-        FlowCreate(
-            name="Digest",
-            data={"nodes": [{"id": "summarize", "type": "llm", "data": data}], "edges": []},
+        lambda c: create_flow(
+            c,
+            FlowCreate(
+                name="Digest",
+                data={"nodes": [{"id": "summarize", "type": "llm", "data": data}], "edges": []},
+            ),
         ),
     )
     return flow.id
@@ -137,13 +141,13 @@ def test_cheaper_model_on_a_flow_node_makes_a_new_version_and_undo_restores(
     assert s.change["fields"] == {"model": "gpt-6.1-terra"}
     assert s.change["from"] == {"model": "gpt-6.2-sol"} and s.applicable
     action = optimizer.apply(engine, BOOK, s.id)
-    flow = get_flow(engine, fid)
+    flow = in_tx(engine, lambda c: get_flow(c, fid))
     assert flow.version == 2 and flow.data["nodes"][0]["data"]["model"] == "gpt-6.1-terra"
-    assert list_versions(engine, fid)[0].note == f"Optimizer: {s.title}"
+    assert in_tx(engine, lambda c: list_versions(c, fid))[0].note == f"Optimizer: {s.title}"
     assert action.result == {"flow_id": fid, "flow_version": 2}
     assert [a.id for a in optimizer.list_actions(engine).actions] == [action.id]
     optimizer.undo(engine, action.id)
-    flow = get_flow(engine, fid)
+    flow = in_tx(engine, lambda c: get_flow(c, fid))
     assert flow.version == 3 and flow.data["nodes"][0]["data"]["model"] == "gpt-6.2-sol"
     with pytest.raises(Conflict):
         optimizer.undo(engine, action.id)
@@ -214,7 +218,7 @@ def test_timeouts_raise_the_steps_timeout(engine: Engine) -> None:
     assert s.figures["timeouts"] == 4 and s.figures["failure_rate"] == 0.4
     assert s.change["fields"] == {"timeout_s": 60, "retries": 2}
     optimizer.apply(engine, BOOK, s.id)
-    data = get_flow(engine, fid).data["nodes"][0]["data"]
+    data = in_tx(engine, lambda c: get_flow(c, fid)).data["nodes"][0]["data"]
     assert (data["timeout_s"], data["retries"]) == (60, 2)
 
 
@@ -227,7 +231,7 @@ def test_max_tokens_far_above_outputs(engine: Engine) -> None:
     assert s.change["fields"] == {"max_tokens": 256} and s.change["from"] == {"max_tokens": 4096}
     assert s.monthly_savings_usd == 0
     optimizer.apply(engine, BOOK, s.id)
-    assert get_flow(engine, fid).data["nodes"][0]["data"]["max_tokens"] == 256
+    assert in_tx(engine, lambda c: get_flow(c, fid)).data["nodes"][0]["data"]["max_tokens"] == 256
     # The flow already says 256 now: the (applied) suggestion is not applicable again.
     assert one(engine, "max_tokens").status == "applied"
 
