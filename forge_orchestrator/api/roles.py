@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 
+from ..db.service import app_db
 from ..errors import NotFound
 from ..llm import roles
 from ..llm.roles import Role, RoleCreate, RoleInput
@@ -14,17 +14,17 @@ router = APIRouter(tags=["roles"])
 
 @router.get("/roles", response_model=list[Role])
 async def list_roles(request: Request) -> list[Role]:
-    return await run_in_threadpool(roles.list_roles, request.app.state.engine)
+    return await app_db(request.app).read(roles.list_roles)
 
 
 @router.post("/roles", response_model=Role, status_code=201)
 async def create_role(request: Request, body: RoleCreate) -> Role:
-    return await run_in_threadpool(roles.create_role, request.app.state.engine, body)
+    return await roles.write(app_db(request.app), lambda c: roles.create_role(c, body))
 
 
 @router.get("/roles/{name}", response_model=Role)
 async def get_role(request: Request, name: str) -> Role:
-    role = await run_in_threadpool(roles.get_role, request.app.state.engine, name)
+    role = await app_db(request.app).read(lambda c: roles.role_in(c, name))
     if role is None:
         raise NotFound(f"No role named '{name}'.")
     return role
@@ -32,7 +32,7 @@ async def get_role(request: Request, name: str) -> Role:
 
 @router.put("/roles/{name}", response_model=Role)
 async def update_role(request: Request, name: str, body: RoleInput) -> Role:
-    return await run_in_threadpool(roles.update_role, request.app.state.engine, name, body)
+    return await roles.write(app_db(request.app), lambda c: roles.update_role(c, name, body))
 
 
 @router.delete(
@@ -45,5 +45,5 @@ async def update_role(request: Request, name: str, body: RoleInput) -> Role:
 )
 async def delete_role(request: Request, name: str) -> Role | Response:
     """204 for a custom role; 200 with the restored default for an edited built-in."""
-    restored = await run_in_threadpool(roles.delete_role, request.app.state.engine, name)
+    restored = await roles.write(app_db(request.app), lambda c: roles.delete_role(c, name))
     return Response(status_code=204) if restored is None else restored

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ..db.engine import write_tx
 from ..errors import NotFound
 from ..llm import roles
 
@@ -26,13 +27,11 @@ def set_model(engine: Engine, name: str, model: str | None) -> dict[str, Any]:
     role = _role(engine, name)
     # An untouched built-in has no row yet: undo deletes the row again to restore it exactly.
     was_stored = not role.builtin or role.customized
-    roles.update_role(
-        engine,
-        name,
-        roles.RoleInput(
-            description=role.description, system_prompt=role.system_prompt, default_model=model
-        ),
+    edit = roles.RoleInput(
+        description=role.description, system_prompt=role.system_prompt, default_model=model
     )
+    with roles.forgetting(), write_tx(engine) as conn:
+        roles.update_role(conn, name, edit)
     return {"default_model": role.default_model, "was_stored": was_stored}
 
 
@@ -40,4 +39,5 @@ def restore(engine: Engine, name: str, undo: dict[str, Any]) -> None:
     if undo.get("was_stored", True):
         set_model(engine, name, undo.get("default_model"))
     else:
-        roles.delete_role(engine, name)
+        with roles.forgetting(), write_tx(engine) as conn:
+            roles.delete_role(conn, name)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import URL, Connection, Engine, delete, insert, select, update
 
-from ..db.engine import write_tx
 from ..db.service import Database
 from ..db.tables import agent_roles
 from ..db.utils import UtcDateTime, utcnow
 from ..errors import Conflict, NotFound
 from ..memory import Remembered
+
+T = TypeVar("T")
 
 ROLE_NAME = r"^[a-z][a-z0-9_-]{0,99}$"
 ROLE_NAME_RULE = "Use lowercase letters, digits, - or _, starting with a letter (e.g. doc-writer)."
@@ -122,11 +125,6 @@ def stored_role(conn: Connection, name: str) -> Role | None:
     return _from_row(row) if row is not None else None
 
 
-def _stored(engine: Engine, name: str) -> Role | None:
-    with engine.connect() as conn:
-        return stored_role(conn, name)
-
-
 def role_in(conn: Connection, name: str) -> Role | None:
     """The role by name: a stored row (custom, or an edited built-in) wins over the default."""
     stored = stored_role(conn, name)
@@ -136,6 +134,7 @@ def role_in(conn: Connection, name: str) -> Role | None:
 
 
 def get_role(engine: Engine, name: str) -> Role | None:
+    """For code that is not on the database service yet (flow start-up's card/role lookup)."""
     with engine.connect() as conn:
         return role_in(conn, name)
 
@@ -156,57 +155,49 @@ async def find_role(db: Database, name: str) -> Role | None:
     return role
 
 
-def list_roles(engine: Engine) -> list[Role]:
-    with engine.connect() as conn:
-        rows = {r.name: _from_row(r) for r in conn.execute(select(agent_roles))}
+def list_roles(conn: Connection) -> list[Role]:
+    rows = {r.name: _from_row(r) for r in conn.execute(select(agent_roles))}
     builtins = [rows.pop(n) if n in rows else _builtin(n) for n in BUILTINS]
     return builtins + sorted(rows.values(), key=lambda r: r.name)
 
 
-def create_role(engine: Engine, data: RoleCreate) -> Role:
+def create_role(conn: Connection, data: RoleCreate) -> Role:
     if data.name in BUILTINS:
         raise Conflict(f"'{data.name}' is a built-in role; edit it instead of creating it.")
     now = utcnow()
-    with _REMEMBERED.forgetting(), write_tx(engine) as conn:
-        exists = conn.execute(select(agent_roles.c.id).where(agent_roles.c.name == data.name))
-        if exists.first() is not None:
-            raise Conflict(f"A role named '{data.name}' already exists.")
-        conn.execute(
-            insert(agent_roles).values(**data.model_dump(), created_at=now, updated_at=now)
-        )
-    role = _stored(engine, data.name)
+    exists = conn.execute(select(agent_roles.c.id).where(agent_roles.c.name == data.name))
+    if exists.first() is not None:
+        raise Conflict(f"A role named '{data.name}' already exists.")
+    conn.execute(insert(agent_roles).values(**data.model_dump(), created_at=now, updated_at=now))
+    role = stored_role(conn, data.name)
     assert role is not None
     return role
 
 
-def update_role(engine: Engine, name: str, data: RoleInput) -> Role:
+def update_role(conn: Connection, name: str, data: RoleInput) -> Role:
     """Edit a custom role, or customise a built-in (stored as a row that overrides it)."""
     now = utcnow()
     values = data.model_dump()
-    with _REMEMBERED.forgetting(), write_tx(engine) as conn:
-        found = conn.execute(select(agent_roles.c.id).where(agent_roles.c.name == name)).first()
-        if found is not None:
-            conn.execute(
-                update(agent_roles)
-                .where(agent_roles.c.name == name)
-                .values(**values, updated_at=now)
-            )
-        elif name in BUILTINS:
-            conn.execute(
-                insert(agent_roles).values(name=name, **values, created_at=now, updated_at=now)
-            )
-        else:
-            raise NotFound(f"No role named '{name}'.")
-    role = _stored(engine, name)
+    found = conn.execute(select(agent_roles.c.id).where(agent_roles.c.name == name)).first()
+    if found is not None:
+        conn.execute(
+            update(agent_roles).where(agent_roles.c.name == name).values(**values, updated_at=now)
+        )
+    elif name in BUILTINS:
+        conn.execute(
+            insert(agent_roles).values(name=name, **values, created_at=now, updated_at=now)
+        )
+    else:
+        raise NotFound(f"No role named '{name}'.")
+    role = stored_role(conn, name)
     assert role is not None
     return role
 
 
-def delete_role(engine: Engine, name: str) -> Role | None:
+def delete_role(conn: Connection, name: str) -> Role | None:
     """Delete a custom role (returns None). For an edited built-in, restore its default prompt
     (returns it); an unedited built-in cannot be deleted."""
-    with _REMEMBERED.forgetting(), write_tx(engine) as conn:
-        removed = conn.execute(delete(agent_roles).where(agent_roles.c.name == name)).rowcount
+    removed = conn.execute(delete(agent_roles).where(agent_roles.c.name == name)).rowcount
     if name in BUILTINS:
         if not removed:
             raise Conflict(f"'{name}' is a built-in role and cannot be deleted.")
@@ -214,3 +205,16 @@ def delete_role(engine: Engine, name: str) -> Role | None:
     if not removed:
         raise NotFound(f"No role named '{name}'.")
     return None
+
+
+@contextmanager
+def forgetting() -> Iterator[None]:
+    """Around a role write, outermost: the remembered personas are forgotten once it commits."""
+    with _REMEMBERED.forgetting():
+        yield
+
+
+async def write(db: Database, fn: Callable[[Connection], T]) -> T:
+    """A role write (``create_role``, ``update_role``, ``delete_role``) through the service."""
+    with forgetting():
+        return await db.write(fn)
