@@ -48,16 +48,15 @@ def _end_orphans(orphans: list[tuple[int, int | None, datetime]]) -> int:
 
 @asynccontextmanager
 async def commands_component(app: FastAPI) -> AsyncIterator[None]:
-    engine = app.state.engine
     # Every process tagged with this data dir belongs to a server that is gone (only one holds
     # the data dir: datadir_lock), so end them before any run is marked or resumed.
     await run_in_threadpool(end_leftovers, scope(app.state.settings.data_dir))
     app.state.leftovers_ended = True  # flows' recover() need not scan again
-    orphans = await run_in_threadpool(mark_interrupted, engine)
+    orphans = await app.state.db.write(mark_interrupted)
     if orphans:
         # Runs started before tags existed: their process group by the recorded pid.
         await run_in_threadpool(_end_orphans, orphans)
-    manager = RunManager(engine, app.state.settings, app.state.db)
+    manager = RunManager(app.state.db, app.state.settings)
     app.state.commands = manager
     reaping = asyncio.create_task(reaper.reap_forever()) if reaper.is_subreaper() else None
     try:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
-from ..db.engine import write_tx
 from ..db.tables import command_cards, command_runs
 from ..db.utils import iso, utcnow
 from ..errors import NotFound
@@ -167,18 +166,17 @@ def list_runs(conn: Connection, *, card_id: int | None, limit: int) -> list[RunS
     ]
 
 
-def mark_interrupted(engine: Engine) -> list[tuple[int, int | None, datetime]]:
+def mark_interrupted(conn: Connection) -> list[tuple[int, int | None, datetime]]:
     """Rows left `running` by a server that died; returns (id, pid, started_at) of each."""
-    with write_tx(engine) as conn:
-        rows = conn.execute(
-            select(command_runs.c.id, command_runs.c.pid, command_runs.c.started_at).where(
-                command_runs.c.status == "running"
-            )
-        ).all()
-        if rows:
-            conn.execute(
-                update(command_runs)
-                .where(command_runs.c.status == "running")
-                .values(status="interrupted", finished_at=utcnow())
-            )
+    rows = conn.execute(
+        select(command_runs.c.id, command_runs.c.pid, command_runs.c.started_at).where(
+            command_runs.c.status == "running"
+        )
+    ).all()
+    if rows:
+        conn.execute(
+            update(command_runs)
+            .where(command_runs.c.status == "running")
+            .values(status="interrupted", finished_at=utcnow())
+        )
     return [(r.id, r.pid, r.started_at) for r in rows]

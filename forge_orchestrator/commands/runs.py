@@ -9,8 +9,6 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import Engine
-
 from ..db.retry import Background, until_stored
 from ..db.service import Database
 from ..errors import AppError, Conflict
@@ -32,8 +30,7 @@ Chunk = tuple[str, str, int]
 
 
 class RunManager:
-    def __init__(self, engine: Engine, settings: Settings, db: Database) -> None:
-        self.engine = engine
+    def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
         self._live: dict[int, LiveRun] = {}
