@@ -7,7 +7,7 @@ PY := $(BIN)/python
 FRONTEND := frontend
 STATIC_INDEX := forge_orchestrator/static/index.html
 
-.PHONY: run serve test lint fmt build bench soak api-types check-api-types install install-dev frontend-deps chromium strace clean
+.PHONY: run serve test lint fmt build bench soak api-types check-api-types install install-dev frontend-deps chromium strace postgresql clean
 
 ## run: install everything, build the web app and start the server on its embedded defaults
 run: install build
@@ -63,8 +63,15 @@ chromium:
 strace:
 	@$(call apt_install,strace,the fd tests,install strace or tests/robustness/test_fds.py skips)
 
+## postgresql: Debian's PostgreSQL server for the tests that run on it (tests/pg_server.py starts
+## a throwaway cluster in a temp dir; FORGE_TEST_PG_URL points them at a server of your own)
+postgresql:
+	@if [ -n "$$FORGE_TEST_PG_URL" ] || command -v pg_ctl >/dev/null 2>&1 || \
+	  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then exit 0; fi; \
+	$(call apt_install,postgresql,the PostgreSQL tests,install PostgreSQL or set FORGE_TEST_PG_URL)
+
 ## test: install what tests need, then lint, type-check and run every test suite
-test: install-dev frontend-deps chromium strace build
+test: install-dev frontend-deps chromium strace postgresql build
 	$(MAKE) lint
 	cd $(FRONTEND) && npm test
 	$(BIN)/pytest -q

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from forge_orchestrator.app import create_app
 from forge_orchestrator.settings import Settings
 
-pytest_plugins = ["tests.fakes.fixtures", "tests.e2e.fixtures"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.e2e.fixtures", "tests.pg_fixtures"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,0 +1,88 @@
+"""The database service and the code that relied on SQLite's database-wide lock, on PostgreSQL.
+
+SQLite serialises every write transaction, which hides read-check-write races; PostgreSQL at
+READ COMMITTED does not. These tests make the interleavings happen on a real server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import datetime
+
+import pytest
+from sqlalchemy import Connection, Engine, insert, select
+
+from forge_orchestrator.db.engine import write_tx
+from forge_orchestrator.db.service import Database
+from forge_orchestrator.db.tables import app_settings
+from forge_orchestrator.errors import Conflict
+from forge_orchestrator.flows import store
+from forge_orchestrator.flows.models import FlowCreate
+from tests.flows.helpers import flow, in_tx, shell
+
+
+def _put(key: str):  # type: ignore[no-untyped-def]
+    def write(conn: Connection) -> str:
+        conn.execute(
+            insert(app_settings).values(key=key, value={"v": key}, updated_at=datetime(2026, 1, 1))
+        )
+        return key
+
+    return write
+
+
+def test_the_database_service_reads_and_writes_on_postgresql(pg_engine: Engine) -> None:
+    db = Database(pg_engine)
+
+    async def scenario() -> None:
+        keys = await asyncio.gather(*(db.write(_put(f"k{i}")) for i in range(20)))
+        assert keys == [f"k{i}" for i in range(20)]
+        with pytest.raises(Exception, match="duplicate key"):
+            await db.write(_put("k3"))  # the failed write rolls back alone
+        await db.write(_put("after"))
+        stored = await db.read(lambda c: {r[0] for r in c.execute(select(app_settings.c.key))})
+        assert stored == {f"k{i}" for i in range(20)} | {"after"}
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        db.close()
+
+
+def test_two_saves_of_the_same_flow_version_race_to_one_409_on_postgresql(
+    pg_engine: Engine,
+) -> None:
+    """Save A holds its transaction open; save B of the same version starts meanwhile. B must
+    get a 409 once A commits — before the fix, B read version 1 (A had not committed), passed
+    the check and died on the (flow_id, version) unique constraint: a 500."""
+    created = in_tx(
+        pg_engine,
+        lambda c: store.create_flow(c, FlowCreate(name="n", data=flow([shell("a", "echo 1")], []))),
+    )
+    a_saved, b_started = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def save_b() -> None:
+        b_started.set()
+        try:
+            outcome["b"] = in_tx(
+                pg_engine,
+                lambda c: store.save_flow(c, created.id, data=None, expected_version=1, note="b"),
+            )
+        except Exception as exc:  # the test inspects what B got
+            outcome["b"] = exc
+
+    with write_tx(pg_engine) as conn:
+        store.save_flow(conn, created.id, data=None, expected_version=1, note="a")
+        a_saved.set()
+        other = threading.Thread(target=save_b)
+        other.start()
+        b_started.wait(5)
+        other.join(0.5)  # B is now waiting on A's row lock (or has raced past its check)
+        assert other.is_alive(), f"B finished before A committed: {outcome.get('b')!r}"
+    other.join(10)
+    assert isinstance(outcome["b"], Conflict), repr(outcome["b"])
+    assert outcome["b"].details == {"current_version": 2}
+    versions = in_tx(pg_engine, lambda c: store.list_versions(c, created.id))
+    assert [(v.version, v.note) for v in versions] == [(2, "a"), (1, "Created")]
