@@ -8,9 +8,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# pg_advisory_xact_lock key held while migrating (any constant unique to this app).
+MIGRATION_LOCK = 0x466F726765  # "Forge"
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -26,6 +28,10 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision; a no-op on an up-to-date database."""
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # Several processes may start at once on one database: one migrates, the others
+            # wait here and then find the schema at head (SQLite's write lock does this itself).
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
 

@@ -86,3 +86,39 @@ def test_two_saves_of_the_same_flow_version_race_to_one_409_on_postgresql(
     assert outcome["b"].details == {"current_version": 2}
     versions = in_tx(pg_engine, lambda c: store.list_versions(c, created.id))
     assert [(v.version, v.note) for v in versions] == [(2, "a"), (1, "Created")]
+
+
+def test_processes_starting_at_once_on_an_empty_database_all_migrate(
+    pg_server: object, pg_engine: Engine
+) -> None:
+    """Before the migration lock, the second of two servers starting on an empty PostgreSQL
+    database died on UniqueViolation in alembic_version (or a table that already existed)."""
+    from forge_orchestrator.db.engine import make_engine
+    from forge_orchestrator.db.migrate import current_revisions, head_revisions, upgrade
+
+    name = f"{pg_engine.url.database}_empty"
+    pg_server.admin(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]
+    url = pg_server.url(name)  # type: ignore[attr-defined]
+    engines = [make_engine(url) for _ in range(4)]
+    start = threading.Barrier(len(engines))
+    errors: list[BaseException] = []
+
+    def boot(engine: Engine) -> None:
+        start.wait(10)
+        try:
+            upgrade(engine)
+        except BaseException as exc:  # the test reports every starter's failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=boot, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    try:
+        assert errors == []
+        assert current_revisions(engines[0]) == head_revisions(engines[0])
+    finally:
+        for e in engines:
+            e.dispose()
+        pg_server.admin(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
