@@ -88,7 +88,9 @@ def _summary_select(filters: LedgerFilters, key: ColumnElement[Any] | None) -> S
     r = ranked.c
     failed, refused, cancelled = count_sql(r.status, r.outcome)
     stmt = select(
-        r.k,
+        # The totals' key is a constant NULL; PostgreSQL cannot see that through the subquery
+        # and refuses an ungrouped r.k, so it is selected as a literal there.
+        literal(None).label("k") if key is None else r.k,
         func.count().label("calls"),
         func.coalesce(func.sum(r.input_tokens), 0).label("input_tokens"),
         func.coalesce(func.sum(r.output_tokens), 0).label("output_tokens"),

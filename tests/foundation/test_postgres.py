@@ -122,3 +122,37 @@ def test_processes_starting_at_once_on_an_empty_database_all_migrate(
         for e in engines:
             e.dispose()
         pg_server.admin(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("group_by", ["model", "provider", "day", "flow_id", "agent_role"])
+def test_the_exact_ledger_summary_is_the_same_on_postgresql_and_sqlite(
+    pg_engine: Engine, tmp_path: object, group_by: str
+) -> None:
+    """GET /api/ledger/summary's exact path (10,000 calls or fewer) was a 500 on PostgreSQL:
+    GroupingError, column "ranked.k" must appear in the GROUP BY clause."""
+    from pathlib import Path
+
+    from forge_orchestrator.db.engine import make_engine
+    from forge_orchestrator.db.migrate import upgrade
+    from forge_orchestrator.ledger.queries import LedgerFilters
+    from forge_orchestrator.ledger.summary import summarize
+    from tests.ledger.conftest import add
+
+    lite = make_engine(f"sqlite:///{Path(str(tmp_path)) / 'l.db'}")
+    upgrade(lite)
+    rows = [
+        {"model_used": "gpt-6.2-sol", "latency_ms": 120, "total_cost_usd": 0.002},
+        {"model_used": "gpt-6.2-sol", "latency_ms": 80, "status": "FAILED"},
+        {"model_used": "claude-opus-4-7", "provider": "anthropic", "latency_ms": 300},
+        {"model_used": "claude-opus-4-7", "provider": "anthropic", "agent_role": "architect"},
+        {"model_used": "local-llama", "provider": "local", "flow_id": "7", "latency_ms": 5},
+    ]
+    for engine in (lite, pg_engine):
+        for fields in rows:
+            add(engine, **fields)
+    # exact_max_rows high: the window-function pass, not the rollups
+    on_pg = summarize(pg_engine, LedgerFilters(), group_by, exact_max_rows=10**9)  # type: ignore[arg-type]
+    on_lite = summarize(lite, LedgerFilters(), group_by, exact_max_rows=10**9)  # type: ignore[arg-type]
+    lite.dispose()
+    assert on_pg.totals.calls == 5
+    assert on_pg == on_lite
