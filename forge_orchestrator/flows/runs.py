@@ -71,6 +71,7 @@ class RunManager:
         self.state = state  # app.state: the gateway and secrets are looked up when a run starts
         self.bus = EventBus()
         self._active: dict[int, _Active] = {}
+        self._resuming: set[int] = set()
 
     # ---- lifecycle -------------------------------------------------------------------
 
@@ -247,6 +248,20 @@ class RunManager:
         return active.run.to_api()
 
     async def resume(self, run_id: int, body: ResumeRun) -> FlowRun:
+        if run_id in self._resuming:
+            raise Conflict(f"Run {run_id} is already being resumed")
+        self._resuming.add(run_id)
+        try:
+            return await self._resume(run_id, body)
+        finally:
+            self._resuming.discard(run_id)
+
+    async def _resume(self, run_id: int, body: ResumeRun) -> FlowRun:
+        ending = self._active.get(run_id)
+        if ending is not None and ending.run.status in RESUMABLE and ending.task is not None:
+            # It reads failed/cancelled already; its last rows are still being written. Once
+            # they are, the run is resumable like any other (it used to answer 409 here).
+            await asyncio.shield(ending.task)
         if run_id in self._active:
             raise Conflict(f"Run {run_id} is already running")
         run = await self.db.read(lambda c: run_store.load_run(c, run_id))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import assert_error_shape
@@ -110,3 +112,38 @@ def test_event_stream_starts_with_a_snapshot_then_live_changes(client: TestClien
     read_events(client, run["id"], late)
     assert [n for n, _ in late] == ["snapshot", "end"]
     assert late[0][1]["status"] == "succeeded"
+
+
+def test_a_run_resumes_the_moment_it_reads_failed(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resume right after the run reads `failed` used to race its last writes: 409 "already
+    running" (11 of 20 tries on SQLite, 20 of 20 on PostgreSQL). The last writes are made
+    slow here (a busy database), so the window is always open."""
+    from forge_orchestrator.flows.writer import RunWriter
+
+    flush = RunWriter.flush
+
+    async def slow_flush(self: RunWriter) -> None:
+        await asyncio.sleep(0.3)
+        await flush(self)
+
+    monkeypatch.setattr(RunWriter, "flush", slow_flush)
+    flag = tmp_path / "fixed"
+    data = flow(
+        [shell(f"s{i}", "true") for i in range(6)] + [shell("fragile", f"test -f {flag}")],
+        [edge(f"s{i}", "fragile") for i in range(6)],
+    )
+    flow_id = create(client, data)["id"]
+    refused = []
+    for _ in range(3):
+        flag.unlink(missing_ok=True)
+        run = wait_run(client, start(client, flow_id)["id"], deadline_s=60)
+        assert run["status"] == "failed"
+        flag.touch()
+        r = client.post(f"/api/flows/runs/{run['id']}/resume", json={})
+        if r.status_code != 200:
+            refused.append(r.text)
+        else:
+            assert wait_run(client, run["id"], deadline_s=60)["status"] == "succeeded"
+    assert refused == []
