@@ -91,6 +91,7 @@ lint: install-dev frontend-deps
 	$(BIN)/ruff format --check forge_orchestrator tests bench
 	$(BIN)/mypy forge_orchestrator
 	$(BIN)/lint-imports
+	$(PY) tools/import_graph.py --check
 	cd $(FRONTEND) && npm run typecheck
 	$(MAKE) check-api-types
 

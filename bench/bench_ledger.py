@@ -275,7 +275,7 @@ def main() -> int:
     print(f"  first, model+status filter {mark(timed(lambda: list_entries(engine, by_model)), 20)}")
 
     # 5. The optimizer reads the last 30 days (GET /api/optimizations).
-    from forge_orchestrator.ledger.optimizer import compute
+    from forge_orchestrator.optimizer.service import compute
     from forge_orchestrator.pricing.book import PriceBook
 
     book = PriceBook()

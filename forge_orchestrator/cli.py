@@ -8,46 +8,29 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from . import __version__
+from .auth.cli import register as auth
+from .cli_support import Handler, add_data_dir_option, settings_from_args
+from .datadir_lock import DataDirInUse, hold
+from .db.cli import preflight
+from .db.cli import register as db
+from .flows.cli import register as flows
+from .keyring.cli import register as keys
+from .ledger.cli import register as ledger
+from .procs.reaper import become_subreaper
+from .procs.scan import TAG_VAR
 from .settings import Settings
 
-Handler = Callable[[argparse.Namespace], int]
-
-
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    """Flags win over FORGE_* environment variables; unset flags leave the env in charge."""
-    overrides: dict[str, Any] = {}
-    for flag, field in (("host", "host"), ("port", "port"), ("data_dir", "data_dir")):
-        value = getattr(args, flag, None)
-        if value is not None:
-            overrides[field] = value
-    if getattr(args, "no_browser", False):
-        overrides["open_browser"] = False
-    if getattr(args, "allow_remote", False):
-        overrides["allow_remote"] = True
-    return Settings(**overrides)
-
-
-def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        help="data directory (database, token, key file); env FORGE_DATA_DIR; "
-        "default: the platform's user data directory",
-    )
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .datadir_lock import DataDirInUse, hold
-    from .db.cli import preflight
-    from .procs.reaper import become_subreaper
-    from .procs.scan import TAG_VAR
-
     settings = settings_from_args(args)
     with contextlib.ExitStack() as stack:
         try:
@@ -56,6 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
             print(exc.message, file=sys.stderr, flush=True)
             return 1
         verdict = preflight(settings)  # checks the database file while the server is imported
+        # Imported here, after the check started, so the two overlap (start-up time).
         from .server import serve
 
         failed = verdict()
@@ -96,15 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _domain_commands() -> list[Callable[[Any], None]]:
-    # Each domain registers its own subcommands; the list grows as domains land.
-    from .auth.cli import register as auth
-    from .db.cli import register as db
-    from .flows.cli import register as flows
-    from .keyring.cli import register as keys
-    from .ledger.cli import register as ledger
+def _make_app(settings: Settings) -> FastAPI:
+    # FastAPI and every route load only for the commands that build the app (start-up time).
+    from .app import create_app
 
-    return [keys, ledger, flows, db, auth]
+    return create_app(settings)
+
+
+def _domain_commands() -> list[Callable[[Any], None]]:
+    # Each domain registers its own subcommands; the app factory goes in from here, the root.
+    return [keys, ledger, partial(flows, make_app=_make_app), db, auth]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,19 +12,18 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 
+from .budgets.component import budgets_component
+from .commands.component import commands_component
+from .flows.component import flows_component
+from .keyring.component import keyring_component
+from .ledger.capture_component import captures_component
+from .llm.component import llm_component
+from .terminal.component import terminal_component
+
 Component = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 def components() -> list[Component]:
-    # Imported here so building the app never imports every domain at module import time.
-    from .commands.component import commands_component
-    from .flows.component import flows_component
-    from .keyring.component import keyring_component
-    from .ledger.capture_component import captures_component
-    from .ledger.component import budgets_component
-    from .llm.component import llm_component
-    from .terminal.component import terminal_component
-
     return [
         keyring_component,
         llm_component,

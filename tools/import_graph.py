@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import sys
 from collections import defaultdict
@@ -107,23 +108,38 @@ def sccs(edges: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
-def main() -> None:
-    base = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent
-    edges, count, nested = scan(base)
+def cyclic(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one package: the import cycles."""
+    return [c for c in sccs(edges) if len(c) > 1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("base", nargs="?", type=Path, default=Path(__file__).resolve().parents[1])
+    parser.add_argument("-v", action="store_true", help="list every in-function import")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="print only the cycles and counts; exit 1 when a cycle exists",
+    )
+    args = parser.parse_args(argv)
+    edges, count, nested = scan(args.base)
     nodes = sorted(set(edges) | {d for ds in edges.values() for d in ds})
-    print(f"packages ({len(nodes)}): {' '.join(nodes)}")
-    print("edges:")
-    for src in sorted(edges):
-        print(f"  {src} -> {' '.join(sorted(edges[src]))}")
-    cyclic = [c for c in sccs(edges) if len(c) > 1]
-    print(f"cyclic SCCs: {len(cyclic)}")
-    for comp in cyclic:
+    if not args.check:
+        print(f"packages ({len(nodes)}): {' '.join(nodes)}")
+        print("edges:")
+        for src in sorted(edges):
+            print(f"  {src} -> {' '.join(sorted(edges[src]))}")
+    cycles = cyclic(edges)
+    print(f"cyclic SCCs: {len(cycles)}")
+    for comp in cycles:
         print(f"  size {len(comp)}: {' '.join(comp)}")
     print(f"in-function first-party imports: {count}")
-    if "-v" in sys.argv:
+    if args.v:
         for where in nested:
             print(f"  {where}")
+    return 1 if args.check and cycles else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

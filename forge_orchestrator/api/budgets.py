@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..ledger.budget_models import BudgetList, BudgetSet, BudgetStatus
-from ..ledger.budget_status import budget_status
-from ..ledger.budgets import list_budgets, replace_budgets
+from ..budgets.guard import list_budgets, replace_budgets
+from ..budgets.models import BudgetList, BudgetSet, BudgetStatus
+from ..budgets.status import budget_status
 
 router = APIRouter(tags=["budgets"])
 

@@ -10,8 +10,8 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..db.utils import utcnow
-from ..ledger.component import price_book
 from ..ledger.export import ExportFormat, media_type, stream_export
+from ..ledger.prices import price_book
 from ..ledger.queries import LedgerFilters, LedgerStatus
 from ..ledger.reprice import Reprice, reprice
 from ..ledger.summary import GroupBy, Summary, summarize

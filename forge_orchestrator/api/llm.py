@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from ..errors import ValidationFailed
 from ..llm.catalog import ModelCatalog, ProviderInfo, catalog, provider_infos
 from ..llm.gateway import Gateway
 from ..llm.provider_settings import ProvidersConfig, check_base_url
@@ -83,8 +84,6 @@ async def put_providers(request: Request, body: ProvidersConfig) -> ProvidersVie
 
 @router.post("/settings/providers/discover", response_model=DiscoveredModels)
 async def discover(request: Request, body: DiscoverIn) -> DiscoveredModels:
-    from ..errors import ValidationFailed
-
     try:
         base_url = check_base_url(body.base_url)
     except ValueError as exc:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..ledger import optimizer
-from ..ledger.component import price_book
-from ..ledger.optimizer_models import Action, ActionList, SuggestionList
+from ..ledger.prices import price_book
+from ..optimizer import service as optimizer
+from ..optimizer.models import Action, ActionList, SuggestionList
 
 router = APIRouter(tags=["optimizations"])
 SuggestionId = Path(pattern=r"^[0-9a-f]{16}$")

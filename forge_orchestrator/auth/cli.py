@@ -8,14 +8,13 @@ from typing import Any
 
 import httpx
 
+from ..cli_support import add_data_dir_option, settings_from_args
 from ..errors import AppError
 from ..settings import Settings
 from .tokens import load_or_create_token, rotate_token_file
 
 
 def register(sub: Any) -> None:
-    from ..cli import add_data_dir_option
-
     login = sub.add_parser("login", help="print a fresh one-time login link for the running server")
     login.add_argument("--port", type=int, help="the server's port (default: FORGE_PORT or 8080)")
     add_data_dir_option(login)
@@ -32,8 +31,6 @@ def register(sub: Any) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from ..cli import settings_from_args
-
     return settings_from_args(args)
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..cli_support import add_data_dir_option, settings_from_args
 from ..settings import Settings
 from . import health
 
@@ -52,8 +53,6 @@ def preflight(settings: Settings) -> Callable[[], int | None]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from ..cli import settings_from_args
-
     path = _db_file(settings_from_args(args))
     if path is None:
         return 2
@@ -68,8 +67,6 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from ..cli import settings_from_args
-
     path = _db_file(settings_from_args(args))
     if path is None:
         return 2
@@ -89,8 +86,6 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from ..cli import settings_from_args
-
     path = _db_file(settings_from_args(args))
     if path is None:
         return 2
@@ -104,8 +99,6 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    from ..cli import add_data_dir_option
-
     db = subparsers.add_parser("db", help="database tools: check, backup, restore")
     sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     check = sub.add_parser("check", help="check the database file for damage (PRAGMA quick_check)")

@@ -6,11 +6,20 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..cli_support import add_data_dir_option, settings_from_args
 from ..datadir_lock import DataDirInUse, hold
 from ..errors import AppError
+from ..settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+# The composition root (the top-level cli) hands in the app factory: flows sit below the app.
+AppFactory = Callable[[Settings], "FastAPI"]
 
 _MARK = {
     "running": "▶",
@@ -100,8 +109,6 @@ async def _decide(manager: Any, run_id: int, rec: dict[str, Any], auto: bool) ->
 
 
 async def _run(args: argparse.Namespace, target: int | tuple[dict[str, Any], str]) -> int:
-    from ..cli import settings_from_args
-
     settings = settings_from_args(args).model_copy(update={"open_browser": False})
     # Recovery at start-up would take over a live server's runs: one process per data dir.
     try:
@@ -115,9 +122,8 @@ async def _run(args: argparse.Namespace, target: int | tuple[dict[str, Any], str
 async def _run_locked(
     args: argparse.Namespace, target: int | tuple[dict[str, Any], str], settings: Any
 ) -> int:
-    from ..app import create_app
-
-    app = create_app(settings)
+    make_app: AppFactory = args.make_app
+    app = make_app(settings)
     async with app.router.lifespan_context(app):
         manager = app.state.flows
         try:
@@ -170,6 +176,7 @@ async def _run_locked(
 
 
 def _start_body(args: argparse.Namespace) -> Any:
+    # The flow models and graph checker load on use, not with every command line (start-up).
     from .models import StartRun
 
     return StartRun(inputs=_inputs(args.input), auto_approve=True if args.auto_approve else None)
@@ -187,6 +194,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    # Loaded on use, as in _start_body.
     from .graph import check_definition
 
     data, name = _load_file(Path(args.file))
@@ -201,9 +209,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1
 
 
-def register(sub: Any) -> None:
-    from ..cli import add_data_dir_option
-
+def register(sub: Any, make_app: AppFactory) -> None:
     flows = sub.add_parser("flows", help="run or validate flows without the web UI")
     fsub = flows.add_subparsers(dest="flows_command", metavar="ACTION", required=True)
     run = fsub.add_parser(
@@ -221,7 +227,7 @@ def register(sub: Any) -> None:
         "(otherwise you are asked on a terminal; without one they are rejected)",
     )
     add_data_dir_option(run)
-    run.set_defaults(handler=_cmd_run)
+    run.set_defaults(handler=_cmd_run, make_app=make_app)
     validate = fsub.add_parser("validate", help="check a flow file; lists every problem")
     validate.add_argument("file", help="a JSON flow file")
     validate.set_defaults(handler=_cmd_validate)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..cli_support import add_data_dir_option, settings_from_args
 from ..db.utils import iso
 from ..errors import AppError
 from .encrypted_backend import EncryptedBackend
@@ -18,7 +19,7 @@ from .store import SecretStore
 
 @contextmanager
 def _open(args: argparse.Namespace) -> Iterator[SecretStore]:
-    from ..cli import settings_from_args
+    # SQLAlchemy and Alembic load only when a keys command runs, not for every command line.
     from ..db.engine import make_engine
     from ..db.migrate import upgrade
     from .factory import open_store
@@ -97,8 +98,6 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 
 
 def register(subparsers: Any) -> None:
-    from ..cli import add_data_dir_option
-
     keys = subparsers.add_parser("keys", help="manage stored API keys and secrets")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
 

@@ -1,1 +1,1 @@
-"""The token ledger: recording, queries, summaries, budgets and the optimizer."""
+"""The token ledger: recording, queries, summaries, rollups, export, what-if pricing, captures."""

@@ -10,9 +10,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..cli_support import add_data_dir_option, settings_from_args
+
 
 def _export(args: argparse.Namespace) -> int:
-    from ..cli import settings_from_args
+    # SQLAlchemy, Alembic and the ledger load only when this command runs, not for every CLI.
     from ..db.engine import make_engine
     from ..db.migrate import upgrade
     from .export import stream_export
@@ -49,7 +51,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _rebuild_rollups(args: argparse.Namespace) -> int:
-    from ..cli import settings_from_args
+    # Loaded on use, as in _export (start-up of every other command line).
     from ..db.engine import make_engine
     from ..db.migrate import upgrade
     from .rollup import rebuild
@@ -74,8 +76,6 @@ def _when(value: str) -> datetime:
 
 
 def register(subparsers: Any) -> None:
-    from ..cli import add_data_dir_option
-
     ledger = subparsers.add_parser("ledger", help="token ledger tools")
     sub = ledger.add_subparsers(dest="ledger_command", metavar="ACTION", required=True)
     export = sub.add_parser("export", help="write ledger rows as CSV or JSONL (oldest first)")

@@ -11,12 +11,12 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
 
+from forge_orchestrator.budgets.guard import BudgetGuard, replace_budgets
+from forge_orchestrator.budgets.models import BudgetSet, BudgetSpec
 from forge_orchestrator.db.engine import make_engine
 from forge_orchestrator.db.migrate import alembic_config
 from forge_orchestrator.db.tables import token_ledger
 from forge_orchestrator.errors import BudgetExceeded
-from forge_orchestrator.ledger.budget_models import BudgetSet, BudgetSpec
-from forge_orchestrator.ledger.budgets import BudgetGuard, replace_budgets
 from forge_orchestrator.ledger.queries import LedgerFilters
 from forge_orchestrator.ledger.rollup import rebuild
 from forge_orchestrator.ledger.summary import summarize

@@ -12,10 +12,10 @@ from ..db.tables import optimization_actions, token_ledger
 from ..db.utils import iso, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..pricing.book import PriceBook
-from . import optimizer_targets as targets
-from .optimizer_models import Action, ActionList, Suggestion, SuggestionList
-from .optimizer_rules import Window, rule_cheaper_model, rule_long_prompt, rule_repeated_prompt
-from .optimizer_tuning import rule_failure_rate, rule_max_tokens
+from . import targets
+from .models import Action, ActionList, Suggestion, SuggestionList
+from .rules import Window, rule_cheaper_model, rule_long_prompt, rule_repeated_prompt
+from .tuning import rule_failure_rate, rule_max_tokens
 
 WINDOW_DAYS = 30
 RULES = (

@@ -6,13 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from forge_orchestrator.budgets.guard import BudgetGuard, replace_budgets
+from forge_orchestrator.budgets.models import BudgetSet, BudgetSpec, money
 from forge_orchestrator.db.utils import utcnow
 from forge_orchestrator.errors import BudgetExceeded
-from forge_orchestrator.ledger.budget_models import BudgetSet, BudgetSpec, money
-from forge_orchestrator.ledger.budgets import BudgetGuard, replace_budgets
 from tests.conftest import assert_error_shape
-
-from .conftest import add
+from tests.ledger.conftest import add
 
 
 def test_a_sub_cent_limit_round_trips_through_the_api(client: TestClient) -> None:

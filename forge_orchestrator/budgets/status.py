@@ -9,8 +9,8 @@ from sqlalchemy import Connection, Engine, func, select
 
 from ..db.tables import token_ledger
 from ..db.utils import iso, utcnow
-from .budget_models import Budget, BudgetState, BudgetStatus, Level, money, period_bounds
-from .budgets import ledger_scope, list_budgets, reserved_usd, spent_usd
+from .guard import ledger_scope, list_budgets, reserved_usd, spent_usd
+from .models import Budget, BudgetState, BudgetStatus, Level, money, period_bounds
 
 L = token_ledger.c
 RECENT_CALLS = 50

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, or_, select
 
 from ..db.tables import command_cards, token_ledger
+from ..ledger.reprice import usage_cost
 from ..pricing.book import Price, PriceBook, bundled_table
 from ..pricing.usage import Usage
-from .optimizer_models import Kind, Suggestion, describe, suggestion_id, unit_target
-from .reprice import usage_cost
+from .models import Kind, Suggestion, describe, suggestion_id, unit_target
 
 L = token_ledger.c
 MIN_CALLS = 5

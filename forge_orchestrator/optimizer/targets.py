@@ -7,9 +7,13 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ..commands.cards import get_card, update_card
+from ..commands.models import CardUpdate
 from ..db.engine import write_tx
 from ..errors import AppError, NotFound, ValidationFailed
-from .optimizer_models import Suggestion
+from ..flows.store import get_flow, save_flow
+from . import roles_bridge
+from .models import Suggestion
 
 _MISSING = "__absent__"
 
@@ -29,8 +33,6 @@ def _flow_id(target: dict[str, Any]) -> int:
 
 
 def _llm_node(engine: Engine, target: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    from ..flows.store import get_flow
-
     with engine.connect() as conn:
         flow = get_flow(conn, _flow_id(target))
     node = _node(flow.data, target["node_id"])
@@ -51,8 +53,6 @@ def annotate(engine: Engine, s: Suggestion) -> None:
                 s.applicable = False
                 s.change["note"] = "The step already has these settings."
         elif op == "set_role_model":
-            from . import roles_bridge
-
             # A role without its own model ran on the provider's default: the ledger's model.
             current = roles_bridge.current_model(engine, s.target["role"])
             s.change["from"] = current or s.change.get("from")
@@ -60,8 +60,6 @@ def annotate(engine: Engine, s: Suggestion) -> None:
                 s.applicable = False
                 s.change["note"] = "The role already uses this model."
         elif op == "update_card":
-            from ..commands.cards import get_card
-
             card = get_card(engine, int(s.target["card_id"]))
             s.change["from"] = {"tags": list(card.tags)}
     except AppError as exc:
@@ -75,14 +73,9 @@ def apply_change(engine: Engine, s: Suggestion) -> dict[str, Any]:
     if op == "set_node_fields":
         return _set_node_fields(engine, s.target, s.change["fields"], f"Optimizer: {s.title}")
     if op == "set_role_model":
-        from . import roles_bridge
-
         old = roles_bridge.set_model(engine, s.target["role"], s.change["default_model"])
         return {"type": "agent_role", "role": s.target["role"], **old}
     if op == "update_card":
-        from ..commands.cards import get_card, update_card
-        from ..commands.models import CardUpdate
-
         card_id = int(s.target["card_id"])
         old_tags = list(get_card(engine, card_id).tags)
         update_card(engine, card_id, CardUpdate(tags=s.change["fields"]["tags"]))
@@ -93,8 +86,6 @@ def apply_change(engine: Engine, s: Suggestion) -> dict[str, Any]:
 def _set_node_fields(
     engine: Engine, target: dict[str, Any], fields: dict[str, Any], note: str
 ) -> dict[str, Any]:
-    from ..flows.store import save_flow
-
     flow, _ = _llm_node(engine, target)
     data = copy.deepcopy(flow.data)
     node = _node(data, target["node_id"])
@@ -122,11 +113,6 @@ def revert(engine: Engine, undo: dict[str, Any]) -> None:
     if kind == "flow_node":
         _set_node_fields(engine, undo, undo["fields"], "Optimizer: undo")
     elif kind == "agent_role":
-        from . import roles_bridge
-
         roles_bridge.restore(engine, undo["role"], undo)
     elif kind == "command_card":
-        from ..commands.cards import update_card
-        from ..commands.models import CardUpdate
-
         update_card(engine, int(undo["card_id"]), CardUpdate(tags=undo["fields"]["tags"]))

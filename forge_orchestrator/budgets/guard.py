@@ -17,7 +17,7 @@ from ..db.tables import budget_reservations, budgets, token_ledger
 from ..db.utils import utcnow
 from ..errors import BudgetExceeded
 from ..memory import Remembered
-from .budget_models import Budget, BudgetSet, BudgetSpec, money, period_bounds
+from .models import Budget, BudgetSet, BudgetSpec, money, period_bounds
 
 L = token_ledger.c
 R = budget_reservations.c

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, case, func, select
 
 from ..db.tables import token_ledger
-from .optimizer_models import Suggestion, describe, unit_target
-from .optimizer_rules import FAILURE_RATE, MIN_CALLS, UNIT, Window, _in_window, _make, _usd
-from .outcomes import count_sql
+from ..ledger.outcomes import count_sql
+from .models import Suggestion, describe, unit_target
+from .rules import FAILURE_RATE, MIN_CALLS, UNIT, Window, _in_window, _make, _usd
 
 L = token_ledger.c
 MAX_TOKENS_FACTOR = 4

@@ -11,21 +11,20 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, insert, select
 
+from forge_orchestrator.budgets import guard as budgets_module
+from forge_orchestrator.budgets.guard import BudgetGuard, replace_budgets
+from forge_orchestrator.budgets.models import BudgetSet, BudgetSpec
+from forge_orchestrator.budgets.status import budget_status
 from forge_orchestrator.db.tables import budget_reservations, token_ledger
 from forge_orchestrator.db.utils import utcnow
 from forge_orchestrator.errors import BudgetExceeded
-from forge_orchestrator.ledger import budgets as budgets_module
-from forge_orchestrator.ledger.budget_models import BudgetSet, BudgetSpec
-from forge_orchestrator.ledger.budget_status import budget_status
-from forge_orchestrator.ledger.budgets import BudgetGuard, replace_budgets
 from forge_orchestrator.ledger.recorder import LedgerEntry, record
 from forge_orchestrator.llm.component import build_gateway
 from forge_orchestrator.llm.gateway import Gateway
 from forge_orchestrator.llm.types import CallContext, ChatMessage, LLMRequest
 from tests.conftest import assert_error_shape, make_settings
 from tests.fakes.llm_server import FakeLLMServer, Reply
-
-from .conftest import add
+from tests.ledger.conftest import add
 
 
 def budgets(*specs: BudgetSpec) -> BudgetSet:

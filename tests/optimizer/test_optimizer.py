@@ -17,13 +17,12 @@ from forge_orchestrator.db.utils import utcnow
 from forge_orchestrator.errors import Conflict, ValidationFailed
 from forge_orchestrator.flows.models import FlowCreate
 from forge_orchestrator.flows.store import create_flow, get_flow, list_versions
-from forge_orchestrator.ledger import optimizer
 from forge_orchestrator.llm.roles import get_role
+from forge_orchestrator.optimizer import service as optimizer
 from forge_orchestrator.pricing.book import PriceBook
 from tests.conftest import assert_error_shape
 from tests.flows.helpers import in_tx
-
-from .conftest import add
+from tests.ledger.conftest import add
 
 _n = itertools.count()
 BOOK = PriceBook()

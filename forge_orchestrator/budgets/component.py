@@ -1,4 +1,4 @@
-"""Starts ledger analytics: clears stale budget holds, plugs the budget guard into the gateway."""
+"""Starts budgets: clears stale budget holds, plugs the budget guard into the gateway."""
 
 from __future__ import annotations
 
@@ -9,23 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from ..pricing.book import PriceBook
-from .budgets import BudgetGuard
+from .guard import BudgetGuard
 
 log = logging.getLogger(__name__)
-
-
-def price_book(app: FastAPI) -> PriceBook:
-    """The gateway's price book (with the user's overrides), else the bundled table alone."""
-    gateway = getattr(app.state, "gateway", None)
-    book = getattr(gateway, "prices", None)
-    if isinstance(book, PriceBook):
-        return book
-    fallback = getattr(app.state, "ledger_price_book", None)
-    if fallback is None:
-        fallback = PriceBook()
-        app.state.ledger_price_book = fallback
-    return fallback
 
 
 @asynccontextmanager
