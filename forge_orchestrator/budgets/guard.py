@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,6 +15,7 @@ import psutil
 from sqlalchemy import URL, ColumnElement, Connection, Engine, delete, func, insert, select, true
 
 from ..db.engine import write_tx
+from ..db.service import Database
 from ..db.tables import budget_reservations, budgets, token_ledger
 from ..db.utils import utcnow
 from ..errors import BudgetExceeded
@@ -43,20 +46,32 @@ def _to_budget(row: Any) -> Budget:
     )
 
 
-def list_budgets(engine: Engine) -> list[Budget]:
-    with engine.connect() as conn:
-        rows = conn.execute(select(budgets).order_by(B.scope, B.target, B.period, B.id))
-        return [_to_budget(r) for r in rows]
+def list_budgets(conn: Connection) -> list[Budget]:
+    rows = conn.execute(select(budgets).order_by(B.scope, B.target, B.period, B.id))
+    return [_to_budget(r) for r in rows]
 
 
-def replace_budgets(engine: Engine, data: BudgetSet) -> list[Budget]:
-    """PUT semantics: the given set replaces every budget, in one transaction."""
+def replace_budgets(conn: Connection, data: BudgetSet) -> list[Budget]:
+    """PUT semantics: the given set replaces every budget, in the caller's transaction. Run it
+    inside :func:`forgetting` (outermost) or through :func:`save_budgets`."""
     now = utcnow()
-    with _UNBUDGETED.forgetting(), write_tx(engine) as conn:
-        conn.execute(delete(budgets))
-        for spec in data.budgets:
-            conn.execute(insert(budgets).values(**spec.model_dump(), created_at=now))
-    return list_budgets(engine)
+    conn.execute(delete(budgets))
+    for spec in data.budgets:
+        conn.execute(insert(budgets).values(**spec.model_dump(), created_at=now))
+    return list_budgets(conn)
+
+
+async def save_budgets(db: Database, data: BudgetSet) -> list[Budget]:
+    """:func:`replace_budgets` through the database service; "no budget" is forgotten once it
+    commits (a forget inside the job would come before the group commit)."""
+    with forgetting():
+        return await db.write(lambda conn: replace_budgets(conn, data))
+
+
+@contextmanager
+def forgetting() -> Iterator[None]:
+    with _UNBUDGETED.forgetting():
+        yield
 
 
 # Databases where a read found no budget at all: calls skip the budget check while that is

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, func, select
 
 from ..db.tables import token_ledger
 from ..db.utils import iso, utcnow
@@ -62,11 +62,9 @@ def budget_state(conn: Connection, b: Budget, now: datetime) -> BudgetState:
     )
 
 
-def budget_status(engine: Engine, now: datetime | None = None) -> BudgetStatus:
+def budget_status(conn: Connection, now: datetime | None = None) -> BudgetStatus:
     when = now or utcnow()
-    items = list_budgets(engine)
-    with engine.connect() as conn:
-        states = [budget_state(conn, b, when) for b in items]
+    states = [budget_state(conn, b, when) for b in list_budgets(conn)]
     warnings = []
     for s in states:
         if s.level == "exceeded":

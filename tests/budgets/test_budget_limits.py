@@ -6,10 +6,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from forge_orchestrator.budgets.guard import BudgetGuard, replace_budgets
+from forge_orchestrator.budgets.guard import BudgetGuard
 from forge_orchestrator.budgets.models import BudgetSet, BudgetSpec, money
 from forge_orchestrator.db.utils import utcnow
 from forge_orchestrator.errors import BudgetExceeded
+from tests.budgets.conftest import set_budgets
 from tests.conftest import assert_error_shape
 from tests.ledger.conftest import add
 
@@ -35,7 +36,7 @@ def test_a_sub_cent_limit_round_trips_through_the_api(client: TestClient) -> Non
 
 def test_a_sub_cent_hard_limit_refuses_the_call_that_would_pass_it(engine: Engine) -> None:
     spec = BudgetSpec(scope="global", period="day", limit_usd=0.0005)
-    replace_budgets(engine, BudgetSet(budgets=[spec]))
+    set_budgets(engine, BudgetSet(budgets=[spec]))
     guard = BudgetGuard(engine)
     held = guard.reserve(provider="openai", flow_id=None, amount_usd=0.0003)
     assert held is not None

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, insert, select
 
 from forge_orchestrator.budgets import guard as budgets_module
-from forge_orchestrator.budgets.guard import BudgetGuard, replace_budgets
+from forge_orchestrator.budgets.guard import BudgetGuard
 from forge_orchestrator.budgets.models import BudgetSet, BudgetSpec
 from forge_orchestrator.budgets.status import budget_status
 from forge_orchestrator.db.tables import budget_reservations, token_ledger
@@ -22,6 +22,7 @@ from forge_orchestrator.ledger.recorder import LedgerEntry, record
 from forge_orchestrator.llm.component import build_gateway
 from forge_orchestrator.llm.gateway import Gateway
 from forge_orchestrator.llm.types import CallContext, ChatMessage, LLMRequest
+from tests.budgets.conftest import read, set_budgets
 from tests.conftest import assert_error_shape, make_settings
 from tests.fakes.llm_server import FakeLLMServer, Reply
 from tests.ledger.conftest import add
@@ -74,7 +75,7 @@ async def test_a_budget_set_after_calls_without_budgets_applies_to_the_next_call
     try:
         await gw.complete(BIG_REQUEST)
         assert not guard.may_apply()  # remembered: no budgets at all
-        replace_budgets(engine, budgets(BudgetSpec(scope="global", period="day", limit_usd=0.001)))
+        set_budgets(engine, budgets(BudgetSpec(scope="global", period="day", limit_usd=0.001)))
         assert guard.may_apply()
         with pytest.raises(BudgetExceeded):
             await gw.complete(BIG_REQUEST)
@@ -91,7 +92,7 @@ async def test_twenty_concurrent_gateway_calls_never_overshoot_a_hard_budget(
     fake_llm_env.default = Reply(text="x", input_tokens=1, output_tokens=500, delay_s=0.05)
     gw, _guard = guarded_gateway(engine, tmp_path)
     limit = 0.03  # gpt-6.2-sol: 500 output tokens x $10/M = $0.005 per call → at most 5 fit
-    replace_budgets(engine, budgets(BudgetSpec(scope="global", period="day", limit_usd=limit)))
+    set_budgets(engine, budgets(BudgetSpec(scope="global", period="day", limit_usd=limit)))
 
     try:
         results = await asyncio.gather(
@@ -118,7 +119,7 @@ async def test_twenty_concurrent_gateway_calls_never_overshoot_a_hard_budget(
 
 def test_twenty_threads_reserve_record_settle(engine: Engine) -> None:
     guard = BudgetGuard(engine)
-    replace_budgets(
+    set_budgets(
         engine,
         budgets(
             BudgetSpec(scope="provider", target="openai", period="month", limit_usd=0.1),
@@ -168,7 +169,7 @@ def test_twenty_threads_reserve_record_settle(engine: Engine) -> None:
 
 def test_scopes_soft_limits_and_status(engine: Engine) -> None:
     guard = BudgetGuard(engine)
-    replace_budgets(
+    set_budgets(
         engine,
         budgets(
             BudgetSpec(scope="flow", target="9", period="day", limit_usd=1.0, soft_limit_usd=0.5),
@@ -190,7 +191,7 @@ def test_scopes_soft_limits_and_status(engine: Engine) -> None:
     assert err.value.details["reserved_usd"] == pytest.approx(0.3)
     # Calls outside the flow are not held by the flow's budget.
     assert guard.reserve(provider="openai", flow_id="other", amount_usd=0.9) is None
-    status = {s.budget.scope: s for s in budget_status(engine).budgets}
+    status = {s.budget.scope: s for s in read(engine, budget_status).budgets}
     flow = status["flow"]
     assert (flow.spent_usd, flow.reserved_usd) == (pytest.approx(0.6), pytest.approx(0.3))
     assert flow.remaining_usd == pytest.approx(0.1) and flow.level == "warn"
@@ -198,7 +199,7 @@ def test_scopes_soft_limits_and_status(engine: Engine) -> None:
     assert flow.remaining_calls == 0
     assert status["provider"].level == "exceeded"
     guard.settle(hold)
-    assert budget_status(engine).budgets[0].reserved_usd == pytest.approx(0.0)
+    assert read(engine, budget_status).budgets[0].reserved_usd == pytest.approx(0.0)
 
 
 def test_stale_reservations_of_dead_processes_are_cleared(engine: Engine) -> None:
@@ -223,7 +224,7 @@ def test_stale_reservations_of_dead_processes_are_cleared(engine: Engine) -> Non
                 },
             ],
         )
-    replace_budgets(engine, budgets(BudgetSpec(scope="global", period="day", limit_usd=2.5)))
+    set_budgets(engine, budgets(BudgetSpec(scope="global", period="day", limit_usd=2.5)))
     guard = BudgetGuard(engine)
     # The leftovers still count until cleared: 2.0 held + 0.6 would pass the limit.
     with pytest.raises(BudgetExceeded):

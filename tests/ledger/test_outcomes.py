@@ -11,7 +11,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
 
-from forge_orchestrator.budgets.guard import BudgetGuard, replace_budgets
+from forge_orchestrator.budgets.guard import BudgetGuard
 from forge_orchestrator.budgets.models import BudgetSet, BudgetSpec
 from forge_orchestrator.db.engine import make_engine
 from forge_orchestrator.db.migrate import alembic_config
@@ -22,6 +22,7 @@ from forge_orchestrator.ledger.rollup import rebuild
 from forge_orchestrator.ledger.summary import summarize
 from forge_orchestrator.llm.component import build_gateway
 from forge_orchestrator.llm.types import ChatMessage, LLMRequest
+from tests.budgets.conftest import set_budgets
 from tests.conftest import make_settings
 from tests.fakes.llm_server import FakeLLMServer, Reply
 
@@ -60,7 +61,7 @@ async def test_a_budget_refusal_is_recorded_as_budget_refused(
     fake_llm_env.default = Reply(text="x", input_tokens=1, output_tokens=500)
     gw = build_gateway(engine, make_settings(tmp_path / "data"))
     gw.set_budget_hook(BudgetGuard(engine))
-    replace_budgets(
+    set_budgets(
         engine,
         BudgetSet(budgets=[BudgetSpec(scope="global", period="day", limit_usd=0.0001)]),
     )
