@@ -1,4 +1,5 @@
-"""Edge limits on request bodies: JSON nested deeper than MAX_JSON_DEPTH is refused before routing.
+"""Edge limits on request bodies: JSON nested deeper than MAX_JSON_DEPTH, or text holding U+0000,
+is refused before routing.
 
 pydantic refuses to parse JSON nested past about 200 levels and to serialize past about 255, so a
 body nested 500 deep used to be stored and then break every read of it (GET /api/commands,
@@ -9,6 +10,7 @@ export). No Forge shape needs more than a dozen levels; 64 leaves room for free-
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -75,6 +77,32 @@ def deeper_than(body: bytes, limit: int) -> bool:
     return _PAIR in steps
 
 
+# A JSON string escape for U+0000: "\u0000" after an even run of backslashes (an odd run before
+# "u0000" would be a literal backslash followed by the text "u0000").
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def has_nul(body: bytes, query: bytes = b"") -> bool:
+    """True when a JSON body or a query string carries the character U+0000.
+
+    PostgreSQL cannot store it in text (SQLite can): refused at the edge on both backends, so a
+    name or prompt behaves the same everywhere and nothing (a provider call) runs first.
+    """
+    if b"%00" in query:
+        return True
+    return b"u0000" in body and _NUL_ESCAPE.search(body) is not None
+
+
+def _nul_refused() -> Any:
+    return error_response(
+        422,
+        "text_has_nul",
+        "The request carries the character U+0000 (NUL), which no text field may hold; "
+        "nothing was stored or started.",
+        None,
+    )
+
+
 async def _read_all(receive: Receive) -> bytes:
     chunks: list[bytes] = []
     while True:
@@ -96,10 +124,19 @@ class JsonDepthLimit:
         self.max_depth = max_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] not in _BODY_METHODS:
+            if has_nul(b"", scope.get("query_string", b"")):
+                await _nul_refused()(scope, receive, send)
+                return
             await self.app(scope, receive, send)
             return
         body = await _read_all(receive)
+        if has_nul(body, scope.get("query_string", b"")):
+            await _nul_refused()(scope, receive, send)
+            return
         if len(body) > _THREAD_BYTES:
             too_deep = await run_in_threadpool(deeper_than, body, self.max_depth)
         else:

@@ -13,8 +13,9 @@ Role = Literal["system", "user", "assistant"]
 UsageSource = Literal["provider", "estimated"]
 
 
-# Prompts carry untrusted text (a model's reply fed to the next step): a lone surrogate in it
-# has no UTF-8 form and would fail the request, so it becomes U+FFFD here, as tiktoken does.
+# Prompts and replies carry untrusted text (a model's reply fed to the next step): a lone
+# surrogate has no UTF-8 form and would fail the request, and PostgreSQL's text cannot hold
+# U+0000, so both become U+FFFD here (as tiktoken does for surrogates).
 PromptText = Annotated[str, AfterValidator(well_formed)]
 
 
@@ -46,7 +47,7 @@ class CallContext(BaseModel):
 
 
 class LLMResult(BaseModel):
-    text: str
+    text: PromptText
     provider: str
     model: str
     usage: Usage
@@ -58,7 +59,7 @@ class LLMResult(BaseModel):
 
 
 class TextDelta(BaseModel):
-    text: str
+    text: PromptText
 
 
 class StreamDone(BaseModel):
