@@ -7,11 +7,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ..commands.cards import get_card
 from ..errors import NotFound, ValidationFailed
+from ..llm.roles import get_role
 from ..settings import Settings
-from .definition import LlmData, ShellData
 from .graph import FlowGraph
-from .steps import CardCommand, StepServices
+from .nodes.llm import LlmData
+from .nodes.shell import ShellData
+from .services import AgentRole, CardCommand, StepServices
 
 
 def _fail(issues: list[dict[str, Any]]) -> ValidationFailed:
@@ -44,8 +47,6 @@ def resolve_inputs(graph: FlowGraph, given: Mapping[str, str]) -> dict[str, str]
 
 
 def _cards(graph: FlowGraph, db: Engine, issues: list[dict[str, Any]]) -> dict[str, CardCommand]:
-    from ..commands.cards import get_card
-
     cards: dict[str, CardCommand] = {}
     for node_id, data in graph.data.items():
         if isinstance(data, ShellData) and data.card_id is not None:
@@ -69,7 +70,7 @@ def _cards(graph: FlowGraph, db: Engine, issues: list[dict[str, Any]]) -> dict[s
     return cards
 
 
-def _roles(graph: FlowGraph, db: Engine, issues: list[dict[str, Any]]) -> dict[str, Any]:
+def _roles(graph: FlowGraph, db: Engine, issues: list[dict[str, Any]]) -> dict[str, AgentRole]:
     wanted = {
         (node_id, data.agent_role)
         for node_id, data in graph.data.items()
@@ -77,11 +78,7 @@ def _roles(graph: FlowGraph, db: Engine, issues: list[dict[str, Any]]) -> dict[s
     }
     if not wanted:
         return {}
-    try:
-        from ..llm.roles import get_role
-    except ImportError:  # roles not installed in this build: calls go out without a role prompt
-        return {}
-    roles: dict[str, Any] = {}
+    roles: dict[str, AgentRole] = {}
     for node_id, name in sorted(wanted):
         role = roles.get(name) or get_role(db, name)
         if role is None:
