@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Engine
 
 from ...redact import redact
 from ..records import NodeRecord, RunRecord
-from ..services import CardCommand, OutputSink, StepServices
+from ..services import AgentRole, CardCommand, OutputSink, StepServices
 from ..templates import NodeValues
 
 FieldKind = Literal[
@@ -96,6 +97,14 @@ RETRY_FIELDS = (
 
 
 @dataclass
+class Lookups:
+    """What steps refer to by name or id, found once when a run starts (or resumes)."""
+
+    cards: dict[str, CardCommand] = field(default_factory=dict)  # by node id
+    roles: dict[str, AgentRole] = field(default_factory=dict)  # by role name
+
+
+@dataclass
 class StepContext:
     """What one node attempt can use: the run, its services and where live output goes."""
 
@@ -173,6 +182,11 @@ class NodeType(ABC, Generic[D]):
     def continues_on_error(self, data: D) -> bool:
         """A failure of this step lets the flow go on (its downstream still runs)."""
         return isinstance(data, RetryableData) and data.continue_on_error
+
+    def resolve(self, db: Engine, node_id: str, data: D, found: Lookups) -> list[tuple[str, str]]:
+        """Blocking (a thread): look up what the step refers to into found; (field, message)
+        for each thing that does not exist."""
+        return []
 
     def info(self) -> NodeTypeInfo:
         return NodeTypeInfo(

@@ -8,13 +8,23 @@ import re
 from typing import Any, Literal
 
 from pydantic import Field
+from sqlalchemy import Engine
 
 from ...errors import AppError, ProviderError
+from ...llm.roles import get_role
 from ...llm.types import CallContext, ChatMessage, LLMRequest, LLMResult, StreamDone, TextDelta
 from ..records import NodeRecord
 from ..services import LlmGateway
 from ..templates import NodeValues, render
-from .base import RETRY_FIELDS, FieldOption, FormField, NodeType, RetryableData, StepContext
+from .base import (
+    RETRY_FIELDS,
+    FieldOption,
+    FormField,
+    Lookups,
+    NodeType,
+    RetryableData,
+    StepContext,
+)
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n\s*```\s*$", re.S)
 ROLE_SUGGESTIONS = ["architect", "planner", "implementer", "tester", "reviewer", "optimizer"]
@@ -66,6 +76,18 @@ class LlmNode(NodeType[LlmData]):
                   step=0.1, placeholder="default", group="row:limits"),
         *RETRY_FIELDS,
     )  # fmt: skip
+
+    def resolve(
+        self, db: Engine, node_id: str, data: LlmData, found: Lookups
+    ) -> list[tuple[str, str]]:
+        name = data.agent_role
+        if not name or name in found.roles:
+            return []
+        role = get_role(db, name)
+        if role is None:
+            return [("agent_role", f"no agent role {name!r}")]
+        found.roles[name] = role
+        return []
 
     def request(self, ctx: StepContext, data: LlmData, values: dict[str, NodeValues]) -> LLMRequest:
         role = ctx.services.roles.get(data.agent_role or "")

@@ -6,12 +6,16 @@ import asyncio
 import json
 
 from pydantic import Field, model_validator
+from sqlalchemy import Engine
 
 from ...capped_output import CappedOutput
+from ...commands.cards import get_card
+from ...errors import NotFound
 from ...procs.containment import new_tag, scope
 from ..records import NodeRecord
+from ..services import CardCommand
 from ..templates import NodeValues, render, render_shell
-from .base import RETRY_FIELDS, FormField, NodeType, RetryableData, StepContext
+from .base import RETRY_FIELDS, FormField, Lookups, NodeType, RetryableData, StepContext
 
 _COMMAND_HELP = (
     "Type {{ for upstream results and inputs. Values reach the shell through its environment, "
@@ -59,6 +63,20 @@ class ShellNode(NodeType[ShellData]):
         FormField(name="env", kind="env", label="Environment (one NAME=value per line)"),
         *RETRY_FIELDS,
     )  # fmt: skip
+
+    def resolve(
+        self, db: Engine, node_id: str, data: ShellData, found: Lookups
+    ) -> list[tuple[str, str]]:
+        if data.card_id is None:
+            return []
+        try:
+            card = get_card(db, data.card_id)
+        except NotFound:
+            return [("card_id", f"command card {data.card_id} does not exist")]
+        found.cards[node_id] = CardCommand(
+            command=card.command, shell=card.shell, cwd=card.cwd, variables=tuple(card.variables)
+        )
+        return []
 
     async def execute(
         self,
