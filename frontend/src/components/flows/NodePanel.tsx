@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { NodeType, ValidationIssue } from "../../api/flows";
-import { useNodeType, useNodeTypes } from "../../hooks/useNodeTypes";
+import { useNodeTypes } from "../../hooks/useNodeTypes";
 import { fieldError, issueField, TextInput } from "./fields";
 import { ancestors, descendants, isValidNodeId, type FlowEdge, type FlowNode, type NodeData } from "./graph";
 import { NodeSettingsForm } from "./NodeSettingsForm";
@@ -102,8 +102,8 @@ function RunsAfter({ node, nodes, edges, onLink, branching }: Pick<Props, "node"
 export function NodePanel(props: Props) {
   const { node, nodes, edges, issues, inputs, onData, onRename, onDelete } = props;
   const type = node.type as NodeType;
-  const info = useNodeType(type);
   const types = useNodeTypes().data ?? [];
+  const info = types.find((t) => t.type === type);
   const branching = new Set(types.filter((t) => t.branches).map((t) => t.type));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const ctx: TemplateContext = {
