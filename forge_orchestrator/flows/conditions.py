@@ -7,13 +7,28 @@ import operator
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import re2
+from pydantic import Field
 
 from ..text_safety import well_formed
-from .definition import ConditionData
+from .nodes.base import NodeData
 from .templates import NodeValues, Ref, TemplateError, walk_json
+
+CompareOp = Literal["eq", "ne", "lt", "le", "gt", "ge"]
+
+
+class ConditionData(NodeData):
+    """exit_code / json compare with `operator`; contains / matches test the source's output."""
+
+    kind: Literal["exit_code", "contains", "matches", "json"] = "exit_code"
+    source: str = Field(min_length=1)
+    operator: CompareOp = "eq"
+    path: str | None = Field(None, max_length=500)
+    value: str | int | float | bool | None = None
+    negate: bool = False
+
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,

@@ -165,12 +165,12 @@ class FlowEngine:
         rec = self.run.nodes[node_id]
         if rec.status != "failed":
             return False
-        return not getattr(self.graph.data[node_id], "continue_on_error", False)
+        return not self.graph.kind(node_id).continues_on_error(self.graph.data[node_id])
 
     def _remember(self, node_id: str, rec: NodeRecord) -> None:
         if rec.status in ("succeeded", "failed"):
             self._values[node_id] = rec.values()
-        if self.graph.nodes[node_id].type == "condition" and isinstance(rec.json, dict):
+        if self.graph.kind(node_id).branches and isinstance(rec.json, dict):
             self._branch[node_id] = bool(rec.json.get("result"))
         if rec.status == "failed" and self._is_hard_failure(node_id):
             self._strong.add(node_id)
@@ -239,15 +239,18 @@ class FlowEngine:
 
     async def _run_node(self, node_id: str) -> None:
         rec = self.run.nodes[node_id]
-        node_type = self.graph.nodes[node_id].type
+        kind = self.graph.kind(node_id)
+        gated = kind.gate == "always" or (
+            kind.gate == "unless_auto_approve" and not self.run.auto_approve
+        )
         try:
-            if node_type == "approval" or (node_type == "llm" and not self.run.auto_approve):
+            if gated:
                 if not await self._gate(node_id, rec):
                     rec.status = "failed"
                     rec.error = REJECTED
                     rec.finished_at = utcnow()
                     return
-                if node_type == "approval":
+                if kind.gate_only:
                     rec.status = "succeeded"
                     rec.output = "approved"
                     rec.finished_at = utcnow()
@@ -295,9 +298,8 @@ class FlowEngine:
 
     async def _attempts(self, node_id: str, rec: NodeRecord) -> None:
         data = self.graph.data[node_id]
-        retries = int(getattr(data, "retries", 0))
-        delay = float(getattr(data, "retry_delay_s", 1.0))
-        is_shell = self.graph.nodes[node_id].type == "shell"
+        retries, delay = self.graph.kind(node_id).retry_policy(data)
+        spawns_process = self.graph.kind(node_id).spawns_process
         while True:
             rec.status = "queued"
             self._busy.add(node_id)
@@ -310,7 +312,7 @@ class FlowEngine:
                 rec.started_at = rec.started_at or utcnow()
                 self.hooks.node_changed(rec)
                 self._run_status()
-                if is_shell:
+                if spawns_process:
                     # A crash must find a started process recorded as running (so resuming
                     # asks before running it again): commit that first, then spawn.
                     await self.hooks.durable()

@@ -7,21 +7,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, cast
+from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import ValidationFailed
-from . import conditions
-from .definition import (
-    NODE_DATA_MODELS,
-    NODE_ID_PATTERN,
-    ConditionData,
-    EdgeSpec,
-    FlowDefinition,
-    NodeData,
-    NodeSpec,
-)
+from .definition import NODE_ID_PATTERN, EdgeSpec, FlowDefinition, NodeSpec
+from .nodes import registry
+from .nodes.base import NodeData, NodeType
 from .templates import TemplateError, scan
 
 _NODE_ID = re.compile(NODE_ID_PATTERN)
@@ -71,6 +64,10 @@ class FlowGraph:
     def label(self, node_id: str) -> str:
         return self.data[node_id].label or node_id
 
+    def kind(self, node_id: str) -> NodeType[Any]:
+        """The node's type (its schema, checks and execution)."""
+        return registry.get(self.nodes[node_id].type)
+
 
 def _pydantic_issues(
     exc: ValidationError, node_id: str | None, prefix: str = ""
@@ -95,24 +92,6 @@ def _structure_issues(raw: Any, exc: ValidationError) -> Iterator[Issue]:
         yield Issue(node_id, where, str(err["msg"]).removeprefix("Value error, "))
 
 
-_TEMPLATE_FIELDS = {
-    "shell": ("command", "cwd"),
-    "llm": ("prompt", "system"),
-    "approval": ("message",),
-}
-
-
-def _template_fields(node: NodeSpec, data: NodeData) -> Iterator[tuple[str, str]]:
-    for name in _TEMPLATE_FIELDS.get(node.type, ()):
-        value = getattr(data, name, None)
-        if isinstance(value, str):
-            yield name, value
-    for key, value in getattr(data, "env", {}).items():
-        yield f"env.{key}", value
-    for key, value in getattr(data, "variables", {}).items():
-        yield f"variables.{key}", value
-
-
 class _Checker:
     def __init__(self, definition: FlowDefinition) -> None:
         self.d = definition
@@ -133,13 +112,13 @@ class _Checker:
                 self.add(node.id, "id", f"duplicate node id {node.id!r}")
                 continue
             by_id[node.id] = node
+            kind = registry.get(node.type)
             try:
-                model = NODE_DATA_MODELS[node.type].model_validate(node.data)
-                self.data[node.id] = cast(NodeData, model)
+                self.data[node.id] = kind.parse(node.data)
             except ValidationError as exc:
                 for issue in _pydantic_issues(exc, node.id):
                     # A model-level rule (command vs card) has no loc; say which field to fill.
-                    fix = "command" if issue.field == "data" and node.type == "shell" else None
+                    fix = kind.model_error_field if issue.field == "data" else None
                     self.issues.append(Issue(node.id, fix or issue.field, issue.message))
         return by_id
 
@@ -156,7 +135,7 @@ class _Checker:
                 if ref not in by_id:
                     self.add(None, f"edges.{edge.id}.{end}", f"edge {end} {ref!r} is not a node")
                     ok = False
-            if ok and by_id[edge.source].type == "condition" and edge.branch is None:
+            if ok and registry.get(by_id[edge.source].type).branches and edge.branch is None:
                 self.add(edge.source, "edges", f"edge to {edge.target} needs a true/false branch")
             if ok:
                 good.append(edge)
@@ -171,7 +150,8 @@ class _Checker:
             data = graph.data.get(node_id)
             if data is None:
                 continue
-            for where, text in _template_fields(node, data):
+            kind = registry.get(node.type)
+            for where, text in kind.templates(data):
                 for ref in scan(text):
                     if isinstance(ref, TemplateError):
                         self.add(node_id, where, str(ref))
@@ -179,10 +159,10 @@ class _Checker:
                         self.add(node_id, where, f"inputs.{ref.name} is not a declared input")
                     elif ref.kind == "node":
                         self._upstream(graph, node_id, where, ref.name)
-            if isinstance(data, ConditionData):
-                self._upstream(graph, node_id, "source", data.source)
-                for where, message in conditions.check(data):
-                    self.add(node_id, where, message)
+            for where, ref_id in kind.upstream_refs(data):
+                self._upstream(graph, node_id, where, ref_id)
+            for where, message in kind.check(data):
+                self.add(node_id, where, message)
 
     def _upstream(self, graph: FlowGraph, node_id: str, where: str, ref: str) -> None:
         if ref not in graph.nodes:

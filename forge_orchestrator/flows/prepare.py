@@ -1,4 +1,4 @@
-"""What a run needs before it starts: checked inputs, command cards, agent roles, services."""
+"""What a run needs before it starts: checked inputs, and what its steps refer to (cards, roles)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..settings import Settings
-from .definition import LlmData, ShellData
 from .graph import FlowGraph
-from .steps import CardCommand, StepServices
+from .nodes.base import Lookups
+from .services import CardCommand, StepServices
 
 
 def _fail(issues: list[dict[str, Any]]) -> ValidationFailed:
@@ -43,63 +43,16 @@ def resolve_inputs(graph: FlowGraph, given: Mapping[str, str]) -> dict[str, str]
     return out
 
 
-def _cards(graph: FlowGraph, db: Engine, issues: list[dict[str, Any]]) -> dict[str, CardCommand]:
-    from ..commands.cards import get_card
-
-    cards: dict[str, CardCommand] = {}
-    for node_id, data in graph.data.items():
-        if isinstance(data, ShellData) and data.card_id is not None:
-            try:
-                card = get_card(db, data.card_id)
-            except NotFound:
-                issues.append(
-                    {
-                        "node_id": node_id,
-                        "field": "card_id",
-                        "message": f"command card {data.card_id} does not exist",
-                    }
-                )
-                continue
-            cards[node_id] = CardCommand(
-                command=card.command,
-                shell=card.shell,
-                cwd=card.cwd,
-                variables=tuple(card.variables),
-            )
-    return cards
-
-
-def _roles(graph: FlowGraph, db: Engine, issues: list[dict[str, Any]]) -> dict[str, Any]:
-    wanted = {
-        (node_id, data.agent_role)
-        for node_id, data in graph.data.items()
-        if isinstance(data, LlmData) and data.agent_role
-    }
-    if not wanted:
-        return {}
-    try:
-        from ..llm.roles import get_role
-    except ImportError:  # roles not installed in this build: calls go out without a role prompt
-        return {}
-    roles: dict[str, Any] = {}
-    for node_id, name in sorted(wanted):
-        role = roles.get(name) or get_role(db, name)
-        if role is None:
-            issues.append(
-                {"node_id": node_id, "field": "agent_role", "message": f"no agent role {name!r}"}
-            )
-        else:
-            roles[name] = role
-    return roles
-
-
 def resolve_services(
     graph: FlowGraph, db: Engine, settings: Settings, state: Any
 ) -> tuple[StepServices, dict[str, CardCommand]]:
     """Blocking (runs in a thread): look up cards and roles; 422 naming the node if missing."""
-    issues: list[dict[str, Any]] = []
-    cards = _cards(graph, db, issues)
-    roles = _roles(graph, db, issues)
+    found = Lookups()
+    issues: list[dict[str, Any]] = [
+        {"node_id": node_id, "field": where, "message": message}
+        for node_id, data in graph.data.items()
+        for where, message in graph.kind(node_id).resolve(db, node_id, data, found)
+    ]
     if issues:
         raise _fail(issues)
     services = StepServices(
@@ -107,6 +60,6 @@ def resolve_services(
         settings=settings,
         gateway=getattr(state, "gateway", None),
         secrets=getattr(state, "secrets", None),
-        roles=roles,
+        roles=found.roles,
     )
-    return services, cards
+    return services, found.cards

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..capped_output import cap_text
 from ..db.utils import iso, utcnow
 from .models import FlowRun, NodeRun, RunSummary, RunTotals
 from .templates import NodeValues
@@ -71,10 +72,9 @@ class NodeRecord:
         }
 
     def to_api(self) -> NodeRun:
-        out = self.output
-        truncated = out is not None and len(out) > API_OUTPUT_CAP
-        if truncated and out is not None:
-            out = out[: API_OUTPUT_CAP // 2] + "\n… [truncated] …\n" + out[-API_OUTPUT_CAP // 2 :]
+        out, truncated = (
+            (None, False) if self.output is None else cap_text(self.output, API_OUTPUT_CAP)
+        )
         return NodeRun(
             node_id=self.node_id,
             type=self.type,

@@ -17,6 +17,7 @@ from .engine import FlowEngine
 from .events import EventBus
 from .graph import FlowGraph, compile_flow
 from .models import FlowRun, ResumeRun, RunPage, RunSummary, StartRun
+from .nodes import registry
 from .prepare import resolve_inputs, resolve_services
 from .records import NodeRecord, RunRecord
 from .steps import StepRunner
@@ -271,7 +272,9 @@ class RunManager:
             )
         graph = compile_flow(run.definition)
         mid_flight = [
-            n.node_id for n in run.nodes.values() if n.status == "interrupted" and n.type == "shell"
+            n.node_id
+            for n in run.nodes.values()
+            if n.status == "interrupted" and registry.get(n.type).spawns_process
         ]
         if mid_flight and not body.rerun_interrupted:
             raise Conflict(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -22,9 +21,6 @@ _OPENAI_MODEL = re.compile(r"^(gpt-|o\d|chatgpt-)")
 
 class KeyStore(Protocol):
     def get(self, name: str) -> str | None: ...
-
-
-SecretsGetter = Callable[[], KeyStore | None]
 
 
 @dataclass(frozen=True)

@@ -430,6 +430,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/flows/node-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Node Types */
+        get: operations["list_node_types_api_flows_node_types_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/flows/runs/{run_id}": {
         parameters: {
             query?: never;
@@ -1681,6 +1698,13 @@ export interface components {
              */
             version: 1;
         };
+        /** FieldOption */
+        FieldOption: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+        };
         /** Flow */
         Flow: {
             /** Created At */
@@ -1857,6 +1881,91 @@ export interface components {
             note: string | null;
             /** Version */
             version: number;
+        };
+        /**
+         * FormField
+         * @description One control of a node's settings form, as the editor draws it.
+         */
+        FormField: {
+            /**
+             * Choice Label
+             * @description The alternative's name in its chooser.
+             */
+            choice_label?: string | null;
+            /**
+             * Group
+             * @description Fields with the same group share a fieldset.
+             */
+            group?: string | null;
+            /**
+             * Help
+             * @default
+             */
+            help: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "text" | "template" | "number" | "checkbox" | "select" | "env" | "upstream" | "provider" | "model";
+            /** Label */
+            label: string;
+            /** Label Field */
+            label_field?: string | null;
+            /**
+             * Labels When
+             * @description Label by the value of the field named in label_field.
+             */
+            labels_when?: {
+                [key: string]: string;
+            } | null;
+            /** Maximum */
+            maximum?: number | null;
+            /** Minimum */
+            minimum?: number | null;
+            /**
+             * Mono
+             * @default false
+             */
+            mono: boolean;
+            /**
+             * Multiline
+             * @default false
+             */
+            multiline: boolean;
+            /** Name */
+            name: string;
+            /**
+             * One Of
+             * @description Fields with the same one_of are alternatives; one is filled in.
+             */
+            one_of?: string | null;
+            /**
+             * Options
+             * @default []
+             */
+            options: components["schemas"]["FieldOption"][];
+            /** Placeholder */
+            placeholder?: string | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            /**
+             * Shown When
+             * @description Shown only while each named field has one of the listed values.
+             */
+            shown_when?: {
+                [key: string]: string[];
+            } | null;
+            /** Step */
+            step?: number | null;
+            /**
+             * Suggestions
+             * @description Offered values for a free text field.
+             * @default []
+             */
+            suggestions: string[];
         };
         /** GenerateRequest */
         GenerateRequest: {
@@ -2221,6 +2330,39 @@ export interface components {
             status: "pending" | "queued" | "running" | "awaiting_approval" | "succeeded" | "failed" | "skipped" | "cancelled" | "interrupted";
             /** Stderr */
             stderr?: string | null;
+            /** Type */
+            type: string;
+        };
+        /**
+         * NodeTypeInfo
+         * @description What the editor needs to offer and draw a node type.
+         */
+        NodeTypeInfo: {
+            /**
+             * Branches
+             * @description Outgoing edges are labelled true or false.
+             */
+            branches: boolean;
+            /**
+             * Defaults
+             * @description The data of a new node of this type.
+             */
+            defaults: {
+                [key: string]: unknown;
+            };
+            /** Description */
+            description: string;
+            /** Fields */
+            fields: components["schemas"]["FormField"][];
+            /** Icon */
+            icon: string;
+            /** Label */
+            label: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
             /** Type */
             type: string;
         };
@@ -6605,6 +6747,134 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Malformed request body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A hard budget would be exceeded. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: foreign Host or cross-site request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record or route. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state (stale version, confirmation needed, finished run). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A provider or secret this needs is not configured. */
+            424: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The LLM provider failed or could not be reached. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot take writes now (database_busy, disk_full); nothing started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The LLM provider timed out. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_node_types_api_flows_node_types_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeTypeInfo"][];
                 };
             };
             /** @description Malformed request body. */

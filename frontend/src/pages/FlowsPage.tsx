@@ -10,19 +10,23 @@ import { FlowEditor } from "../components/flows/FlowEditor";
 import { FlowList } from "../components/flows/FlowList";
 import { RunView } from "../components/flows/RunView";
 import { useFlow } from "../hooks/useFlows";
+import { useNodeTypes } from "../hooks/useNodeTypes";
 import "./flows.css";
 
 function WithFlow({ children }: { children: (flow: NonNullable<ReturnType<typeof useFlow>["data"]>) => React.ReactNode }) {
   const { id } = useParams();
   const flow = useFlow(Number(id));
-  if (flow.error) {
+  // The canvas and the step forms are drawn from the node types, so they load first.
+  const types = useNodeTypes();
+  const error = flow.error ?? types.error;
+  if (error) {
     return (
       <div className="page">
-        <ErrorNote error={flow.error} />
+        <ErrorNote error={error} />
       </div>
     );
   }
-  if (!flow.data) {
+  if (!flow.data || !types.data) {
     return (
       <div className="center">
         <Spinner label="Loading flow" />

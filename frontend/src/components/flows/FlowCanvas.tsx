@@ -14,7 +14,7 @@ import {
 import "@xyflow/react/dist/style.css";
 import { useCallback, useRef, type DragEvent } from "react";
 import type { NodeType } from "../../api/flows";
-import { nodeTypes } from "./FlowNodeView";
+import { useCanvasNodeTypes } from "./FlowNodeView";
 import type { FlowEdge, FlowNode } from "./graph";
 import { NODE_HEIGHT_TYPICAL, NODE_WIDTH } from "./layout";
 import { useStoredFlag } from "./useStoredFlag";
@@ -43,6 +43,7 @@ export function FlowCanvas(props: Props) {
   const { nodes, edges, readOnly, onNodesChange, onEdgesChange, onConnect, onDropNode, onSelect } = props;
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const [showMap, setShowMap] = useStoredFlag("forge.flows.minimap", true);
+  const nodeTypes = useCanvasNodeTypes();
   // React Flow re-announces the selection whenever this handler's identity changes, so keep it stable.
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;

@@ -1,14 +1,14 @@
 // The node drawn on the canvas for every type: summary, validation badge and live run state.
 
 import { Handle, Position, type NodeProps, type NodeTypes } from "@xyflow/react";
-import { memo } from "react";
+import { memo, useMemo } from "react";
 import type { NodeType } from "../../api/flows";
+import { useNodeType, useNodeTypes } from "../../hooks/useNodeTypes";
 import { Elapsed, formatMs } from "../Elapsed";
 import { useCanvasInfo } from "./canvasContext";
 import { formatCost, summarize } from "./describe";
 import type { FlowNode } from "./graph";
 
-const ICON: Record<NodeType, string> = { shell: "›_", llm: "✦", approval: "✓", condition: "◇" };
 const STATUS_LABEL: Record<string, string> = {
   pending: "pending",
   queued: "queued",
@@ -76,6 +76,7 @@ function FlowNodeViewImpl({ id, type, data, selected }: NodeProps<FlowNode>) {
   const problems = issues.get(id) ?? [];
   const status = runNodes.get(id)?.status;
   const nodeType = type as NodeType;
+  const info = useNodeType(nodeType);
   const label = typeof data.label === "string" && data.label ? data.label : null;
   const classes = [
     "fnode",
@@ -89,7 +90,7 @@ function FlowNodeViewImpl({ id, type, data, selected }: NodeProps<FlowNode>) {
       <Handle type="target" position={Position.Left} aria-label={`${id} input`} />
       <div className="fnode-head">
         <span className="fnode-icon" aria-hidden>
-          {ICON[nodeType]}
+          {info?.icon ?? "•"}
         </span>
         <span className="fnode-title">{label ?? id}</span>
         <span className="fnode-type">{nodeType}</span>
@@ -108,7 +109,7 @@ function FlowNodeViewImpl({ id, type, data, selected }: NodeProps<FlowNode>) {
         </ul>
       )}
       <RunState nodeId={id} />
-      {nodeType === "condition" ? (
+      {info?.branches ? (
         <>
           <Handle type="source" id="true" position={Position.Right} style={{ top: "35%" }} aria-label={`${id} true`} />
           <span className="fnode-branch fnode-branch-true">true</span>
@@ -124,9 +125,8 @@ function FlowNodeViewImpl({ id, type, data, selected }: NodeProps<FlowNode>) {
 
 export const FlowNodeView = memo(FlowNodeViewImpl);
 
-export const nodeTypes: NodeTypes = {
-  shell: FlowNodeView,
-  llm: FlowNodeView,
-  approval: FlowNodeView,
-  condition: FlowNodeView,
-};
+/** React Flow's renderer map: every node type the server reports draws with FlowNodeView. */
+export function useCanvasNodeTypes(): NodeTypes {
+  const types = useNodeTypes().data;
+  return useMemo(() => Object.fromEntries((types ?? []).map((t) => [t.type, FlowNodeView])), [types]);
+}

@@ -2,9 +2,10 @@
 
 import { useEffect, useState } from "react";
 import type { NodeType, ValidationIssue } from "../../api/flows";
+import { useNodeTypes } from "../../hooks/useNodeTypes";
 import { fieldError, issueField, TextInput } from "./fields";
 import { ancestors, descendants, isValidNodeId, type FlowEdge, type FlowNode, type NodeData } from "./graph";
-import { ApprovalForm, ConditionForm, LlmForm, ShellForm, type FormProps } from "./NodeForms";
+import { NodeSettingsForm } from "./NodeSettingsForm";
 import type { TemplateContext } from "./templates";
 
 interface Props {
@@ -18,13 +19,6 @@ interface Props {
   onLink: (source: string, branch: "true" | "false" | null, linked: boolean) => void;
   onDelete: () => void;
 }
-
-const FORMS: Record<NodeType, (p: FormProps) => React.JSX.Element> = {
-  shell: ShellForm,
-  llm: LlmForm,
-  approval: ApprovalForm,
-  condition: ConditionForm,
-};
 
 function IdField({ id, taken, onRename }: { id: string; taken: Set<string>; onRename: (to: string) => void }) {
   const [draft, setDraft] = useState(id);
@@ -59,7 +53,7 @@ function IdField({ id, taken, onRename }: { id: string; taken: Set<string>; onRe
   );
 }
 
-function RunsAfter({ node, nodes, edges, onLink }: Pick<Props, "node" | "nodes" | "edges" | "onLink">) {
+function RunsAfter({ node, nodes, edges, onLink, branching }: Pick<Props, "node" | "nodes" | "edges" | "onLink"> & { branching: Set<string> }) {
   // Offering a descendant would create a cycle, so those are left out.
   const below = descendants(node.id, edges);
   const candidates = nodes.filter((n) => n.id !== node.id && !below.has(n.id));
@@ -69,7 +63,7 @@ function RunsAfter({ node, nodes, edges, onLink }: Pick<Props, "node" | "nodes" 
       <legend>Runs after</legend>
       {candidates.map((c) => {
         const incoming = edges.filter((e) => e.source === c.id && e.target === node.id);
-        if (c.type === "condition") {
+        if (branching.has(c.type)) {
           const value = incoming[0]?.data?.branch ?? "";
           return (
             <label key={c.id} className="field inline">
@@ -108,16 +102,20 @@ function RunsAfter({ node, nodes, edges, onLink }: Pick<Props, "node" | "nodes" 
 export function NodePanel(props: Props) {
   const { node, nodes, edges, issues, inputs, onData, onRename, onDelete } = props;
   const type = node.type as NodeType;
-  const Form = FORMS[type];
+  const types = useNodeTypes().data ?? [];
+  const info = types.find((t) => t.type === type);
+  const branching = new Set(types.filter((t) => t.branches).map((t) => t.type));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const ctx: TemplateContext = {
     upstream: ancestors(node.id, edges).flatMap((id) => {
       const n = byId.get(id);
-      return n ? [{ id, type: n.type as NodeType, json: n.type === "llm" && n.data.output === "json" }] : [];
+      // A step whose output setting is "json" exposes json.<path> to templates.
+      return n ? [{ id, type: n.type as NodeType, json: n.data.output === "json" }] : [];
     }),
     inputs,
   };
-  const known = new Set(["label", "command", "card_id", "cwd", "env", "timeout_s", "retries", "retry_delay_s", "continue_on_error", "prompt", "system", "agent_role", "provider", "model", "output", "max_tokens", "temperature", "message", "source", "kind", "path", "operator", "value"]);
+  // Issues of fields the form draws show beside them; the rest are listed at the top.
+  const known = new Set(["label", ...(info?.fields ?? []).map((f) => f.name)]);
   const general = issues.filter((i) => !known.has(issueField(i).split(".")[0] ?? ""));
   return (
     <section className="node-panel" aria-label={`Step ${node.id}`}>
@@ -140,8 +138,12 @@ export function NodePanel(props: Props) {
         <IdField id={node.id} taken={new Set(nodes.map((n) => n.id))} onRename={onRename} />
         <TextInput label="Label (optional)" value={node.data.label} onChange={(v) => onData({ label: v })} error={fieldError(issues, "label")} />
       </div>
-      <Form key={node.id} data={node.data} set={onData} issues={issues} ctx={ctx} />
-      <RunsAfter {...props} />
+      {info ? (
+        <NodeSettingsForm key={node.id} info={info} data={node.data} set={onData} issues={issues} ctx={ctx} />
+      ) : (
+        <p className="muted small">Loading the settings of {type} steps…</p>
+      )}
+      <RunsAfter {...props} branching={branching} />
     </section>
   );
 }

@@ -2,8 +2,8 @@
 // node. It folds to a narrow rail so the canvas can have the width.
 
 import type { NodeType } from "../../api/flows";
+import { useNodeTypes } from "../../hooks/useNodeTypes";
 import { DRAG_MIME } from "./FlowCanvas";
-import { NODE_TYPES } from "./graph";
 
 interface Props {
   onAdd: (type: NodeType) => void;
@@ -13,6 +13,7 @@ interface Props {
 }
 
 export function Palette({ onAdd, disabled, collapsed, onToggle }: Props) {
+  const types = useNodeTypes().data ?? [];
   const toggle = (
     <button
       className="icon-button panel-toggle"
@@ -38,21 +39,21 @@ export function Palette({ onAdd, disabled, collapsed, onToggle }: Props) {
         {toggle}
       </div>
       <div id="flow-palette-items" className="palette-items">
-        {NODE_TYPES.map((t) => (
+        {types.map((t) => (
           <button
             key={t.type}
             className={`palette-item palette-${t.type}`}
             draggable={!disabled}
             disabled={disabled}
-            title={`${t.hint}. Drag onto the canvas, or click to add after the selected step.`}
+            title={`${t.description}. Drag onto the canvas, or click to add after the selected step.`}
             onDragStart={(e) => {
               e.dataTransfer.setData(DRAG_MIME, t.type);
               e.dataTransfer.effectAllowed = "copy";
             }}
-            onClick={() => onAdd(t.type)}
+            onClick={() => onAdd(t.type as NodeType)}
           >
             <strong>{t.label}</strong>
-            <span className="small muted">{t.hint}</span>
+            <span className="small muted">{t.description}</span>
           </button>
         ))}
       </div>

@@ -31,6 +31,9 @@ export function summarize(type: NodeType, data: Record<string, unknown>): string
           return `${neg}${src} exit code ${op} ${str(data.value)}`;
       }
     }
+    default:
+      // A node type added on the server draws (without a summary) before one is written here.
+      return "";
   }
 }
 

@@ -7,13 +7,7 @@ export type NodeData = Record<string, unknown>;
 export type FlowNode = Node<NodeData, NodeType>;
 export type FlowEdge = Edge<{ branch?: "true" | "false" }>;
 
-export const NODE_TYPES: { type: NodeType; label: string; hint: string }[] = [
-  { type: "shell", label: "Shell", hint: "Run a command or a command card" },
-  { type: "llm", label: "LLM", hint: "Ask a model, played by an agent role" },
-  { type: "approval", label: "Approval", hint: "Wait for a person to approve" },
-  { type: "condition", label: "Condition", hint: "Choose the true or false branch" },
-];
-
+/** A new node's data when the server's node types (their `defaults`) have not loaded. */
 export function defaultData(type: NodeType): NodeData {
   switch (type) {
     case "shell":

@@ -11,6 +11,7 @@ import {
 } from "@xyflow/react";
 import { useCallback, useMemo, useState } from "react";
 import type { FlowDefinition, FlowSettings, NodeType } from "../../api/flows";
+import { useNodeTypes } from "../../hooks/useNodeTypes";
 import { copySelection, pasteClip, type Clip } from "./clipboard";
 import {
   defaultData,
@@ -33,6 +34,7 @@ const GAP_Y = 130;
 let clipboard: { clip: Clip; pastes: number } | null = null;
 
 export function useEditorGraph(initial: FlowDefinition) {
+  const types = useNodeTypes();
   const start = useMemo(() => toCanvas(initial), [initial]);
   const [nodes, setNodes, applyNodeChanges] = useNodesState<FlowNode>(start.nodes);
   const [edges, setEdges, applyEdgeChanges] = useEdgesState<FlowEdge>(start.edges);
@@ -140,10 +142,11 @@ export function useEditorGraph(initial: FlowDefinition) {
     const taken = (p: { x: number; y: number }) =>
       nodes.some((n) => Math.abs(n.position.x - p.x) < 200 && Math.abs(n.position.y - p.y) < 90);
     while (taken(pos)) pos = { x: pos.x, y: pos.y + GAP_Y };
-    const node: FlowNode = { id, type, position: pos, data: defaultData(type), selected: true, ariaLabel: `${type} step ${id}` };
+    const node: FlowNode = { id, type, position: pos, data: { ...(types.data?.find((t) => t.type === type)?.defaults ?? defaultData(type)) }, selected: true, ariaLabel: `${type} step ${id}` };
     setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
     if (after) {
-      const branch = after.type === "condition" ? (edges.some((e) => e.source === after.id && e.data?.branch === "true") ? "false" : "true") : null;
+      const branches = types.data?.find((t) => t.type === after.type)?.branches ?? false;
+      const branch = branches ? (edges.some((e) => e.source === after.id && e.data?.branch === "true") ? "false" : "true") : null;
       setEdges((es) => [...es, edgeFor(after.id, id, branch)]);
     }
     setSelectedState(id);

@@ -1,0 +1,1 @@
+"""Flow node types: one module per type (schema, validation, execution, form) and their registry."""
