@@ -55,8 +55,8 @@ class LedgerItem(BaseModel):
     )
 
     @field_serializer("timestamp")
-    def _ts(self, value: datetime) -> str | None:
-        return iso(value)
+    def _ts(self, value: datetime) -> str:
+        return iso(value) or ""  # never "": iso() maps only None to None
 
 
 class LedgerPage(BaseModel):

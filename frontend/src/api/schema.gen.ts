@@ -2152,7 +2152,7 @@ export interface components {
             /** Streamed */
             streamed: boolean;
             /** Timestamp */
-            timestamp: string | null;
+            timestamp: string;
             /** Total Cost Usd */
             total_cost_usd: number | null;
             /** Ttft Ms */
