@@ -78,11 +78,11 @@ test: install-dev frontend-deps chromium strace postgresql build
 
 api-types: install-dev frontend-deps
 	FORGE_DATA_DIR=$$(mktemp -d) $(PY) -m forge_orchestrator.openapi_dump > $(FRONTEND)/openapi.json
-	cd $(FRONTEND) && npx openapi-typescript openapi.json -o src/api/schema.gen.ts >/dev/null
+	cd $(FRONTEND) && npx openapi-typescript openapi.json --default-non-nullable false -o src/api/schema.gen.ts >/dev/null
 
 check-api-types: install-dev frontend-deps
 	@tmp=$$(mktemp -d); FORGE_DATA_DIR=$$tmp $(PY) -m forge_orchestrator.openapi_dump > $$tmp/openapi.json; \
-	cd $(FRONTEND) && npx openapi-typescript $$tmp/openapi.json -o $$tmp/schema.gen.ts >/dev/null && \
+	cd $(FRONTEND) && npx openapi-typescript $$tmp/openapi.json --default-non-nullable false -o $$tmp/schema.gen.ts >/dev/null && \
 	if ! diff -q $$tmp/schema.gen.ts src/api/schema.gen.ts >/dev/null; then \
 	  echo "src/api/schema.gen.ts is stale: run 'make api-types'"; exit 1; fi
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from starlette.concurrency import run_in_threadpool
 
 from ..db.utils import iso
@@ -55,8 +55,8 @@ class LedgerItem(BaseModel):
     )
 
     @field_serializer("timestamp")
-    def _ts(self, value: datetime) -> str | None:
-        return iso(value)
+    def _ts(self, value: datetime) -> str:
+        return iso(value) or ""  # never "": iso() maps only None to None
 
 
 class LedgerPage(BaseModel):
@@ -84,6 +84,9 @@ class CallMessage(BaseModel):
 
 
 class CallCapture(BaseModel):
+    # A response always carries its defaulted fields: the OpenAPI says so (required).
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     state: CaptureState = Field(
         description="captured; off (capture is turned off); expired (past the retention "
         "period); not_captured (capture was off then, or the row predates it); pending"

@@ -73,6 +73,9 @@ class Revision(BaseModel):
 class Generation(BaseModel):
     """A suggestion, already stored as a command card (source "architect")."""
 
+    # A response always carries its defaulted fields: the OpenAPI says so (required).
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     card: Card
     explanation: list[ExplanationPart]
     assumptions: list[str]

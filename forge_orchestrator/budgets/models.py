@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Scope = Literal["global", "flow", "provider"]
 Period = Literal["day", "month"]
@@ -38,6 +38,9 @@ class BudgetSpec(BaseModel):
 
 
 class Budget(BudgetSpec):
+    # A response always carries its defaulted fields: the OpenAPI says so (required).
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     id: int
 
 

@@ -22,7 +22,8 @@ VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 class Variable(BaseModel):
     """A `{{name}}` placeholder the card declares; its value is bound in the run's environment."""
 
-    model_config = ConfigDict(extra="forbid")
+    # A response always carries its defaulted fields: the OpenAPI says so (required).
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True, extra="forbid")
 
     name: str = Field(min_length=1, max_length=64)
     description: str = Field("", max_length=2000)
@@ -38,6 +39,8 @@ class Variable(BaseModel):
 
 
 class RiskVerdict(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     level: RiskLevel
     reasons: list[str] = Field(default_factory=list)
 
@@ -102,6 +105,8 @@ class CardFields(BaseModel):
 
 class CardCreate(CardFields):
     """A new card: the user's own (`manual`) or one the Architect generated (with provenance)."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
     source: Source = "manual"
     prompt: str | None = Field(None, max_length=100_000)
@@ -190,6 +195,8 @@ class Run(BaseModel):
 class RunSummary(BaseModel):
     """A run without its output, for history lists."""
 
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     id: int
     card_id: int | None
     card_name: str | None = Field(None, description="The card's name now; null for a one-off.")
@@ -260,6 +267,8 @@ class AnalyzeRequest(BaseModel):
 class ExportBundle(BaseModel):
     """The JSON file export writes and import reads."""
 
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     format: Literal["forge-command-cards"] = "forge-command-cards"
     version: Literal[1] = 1
     cards: list[CardCreate]
@@ -269,6 +278,8 @@ OnDuplicate = Literal["keep", "skip", "replace", "ask"]
 
 
 class ImportResult(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     created: int
     skipped: int = Field(0, description="Cards already in the deck that were left as they are.")
     replaced: int = Field(0, description="Cards already in the deck overwritten from the file.")

@@ -33,6 +33,9 @@ class RunBrief(BaseModel):
 
 
 class Flow(BaseModel):
+    # A response always carries its defaulted fields: the OpenAPI says so (required).
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     id: int
     name: str
     description: str
@@ -78,6 +81,8 @@ class FlowUpdate(BaseModel):
 
 
 class FlowExport(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     format: Literal["forge-flow"] = "forge-flow"
     format_version: Literal[1] = 1
     name: str
@@ -114,6 +119,8 @@ class ValidationReport(BaseModel):
 
 
 class RunTotals(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     input_tokens: int = 0
     output_tokens: int = 0
     cost_usd: float = 0.0
@@ -121,7 +128,9 @@ class RunTotals(BaseModel):
 
 
 class NodeRun(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(
+        json_schema_serialization_defaults_required=True, populate_by_name=True
+    )
 
     node_id: str
     type: str
@@ -165,6 +174,8 @@ class FlowRun(RunSummary):
 
 
 class RunPage(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     runs: list[RunSummary]
     next_before: int | None = Field(
         None, description="Pass as `before` for the next (older) page; null on the last page."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Connection, Engine, Select, case, func, literal, select
 
 from ..db.tables import token_ledger
@@ -18,6 +18,9 @@ L = token_ledger.c
 
 
 class SummaryRow(BaseModel):
+    # A response always carries its defaulted fields: the OpenAPI says so (required).
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     key: str | None
     calls: int
     input_tokens: int
@@ -32,6 +35,8 @@ class SummaryRow(BaseModel):
 
 
 class Summary(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     group_by: GroupBy
     totals: SummaryRow
     groups: list[SummaryRow]

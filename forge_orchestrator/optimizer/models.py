@@ -6,13 +6,16 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 Kind = Literal["cheaper_model", "repeated_prompt", "long_prompt", "failure_rate", "max_tokens"]
 SuggestionStatus = Literal["open", "applied", "dismissed"]
 
 
 class Suggestion(BaseModel):
+    # A response always carries its defaulted fields: the OpenAPI says so (required).
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     id: str
     kind: Kind
     title: str
@@ -33,6 +36,8 @@ class SuggestionList(BaseModel):
 
 
 class Action(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     id: int
     suggestion_id: str
     action: Literal["apply", "dismiss"]

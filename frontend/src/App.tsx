@@ -3,7 +3,8 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { Suspense, useMemo, useState } from "react";
 import { createBrowserRouter, Link, NavLink, Outlet, RouterProvider } from "react-router-dom";
-import { api, ApiError } from "./api/client";
+import { getAppInfo } from "./api/app";
+import { ApiError } from "./api/client";
 import { Spinner } from "./components/Elapsed";
 import { ToastProvider, useToast } from "./components/Toasts";
 import HomePage from "./pages/HomePage";
@@ -38,7 +39,7 @@ function useQueryClient(toastError: (m: string) => void): QueryClient {
 function AuthGate({ children }: { children: React.ReactNode }) {
   const probe = useQuery({
     queryKey: ["auth-probe"],
-    queryFn: () => api<unknown>("/app/info"),
+    queryFn: getAppInfo,
     retry: false,
     throwOnError: false,
     meta: { silent: true },

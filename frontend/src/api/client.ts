@@ -1,11 +1,12 @@
-// One typed client: same-origin fetch with the session cookie + X-Forge-Session header, parsing the
-// one error shape; single-use tickets for the WebSocket and EventSource URLs (no custom headers).
+// One client typed on the generated schema's paths (openapi-fetch): same-origin fetch with the
+// session cookie + X-Forge-Session header, the one error shape thrown as ApiError; single-use
+// tickets for the WebSocket and EventSource URLs (no custom headers there).
 
+import createClient from "openapi-fetch";
+import type { components, paths } from "./schema.gen";
 import { sessionHeaders } from "./session";
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+export type ErrorBody = components["schemas"]["ErrorResponse"];
 
 export class ApiError extends Error {
   readonly status: number;
@@ -23,8 +24,16 @@ export class ApiError extends Error {
 
 function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== "object" || value === null || !("error" in value)) return false;
-  const err = (value as { error: unknown }).error;
+  const err = value.error;
   return typeof err === "object" && err !== null && "message" in err && "code" in err;
+}
+
+/** The ApiError for a failed response's status and parsed body (any body: a proxy page, say). */
+export function errorFrom(status: number, body: unknown): ApiError {
+  if (isErrorBody(body)) {
+    return new ApiError(status, body.error.code, body.error.message, body.error.details);
+  }
+  return new ApiError(status, "http_error", `Request failed with HTTP ${status}`);
 }
 
 export async function toApiError(res: Response): Promise<ApiError> {
@@ -34,34 +43,80 @@ export async function toApiError(res: Response): Promise<ApiError> {
   } catch {
     // Not JSON (a proxy error page, say): fall through to a generic message.
   }
-  if (isErrorBody(body)) {
-    return new ApiError(res.status, body.error.code, body.error.message, body.error.details);
-  }
-  return new ApiError(res.status, "http_error", `Request failed with HTTP ${res.status}`);
+  return errorFrom(res.status, body);
 }
 
-export interface RequestOptions {
-  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  body?: unknown;
-  query?: Record<string, string | number | boolean | null | undefined>;
-  signal?: AbortSignal;
-}
+export type QueryValue = string | number | boolean | null | undefined;
+export type Query = Record<string, QueryValue | readonly QueryValue[]>;
 
-export function apiUrl(path: string, query?: RequestOptions["query"]): string {
+/** `a=1&b=x&b=y`: empty values are left out (an unset filter), a list repeats its key. */
+export function queryString(query: Readonly<Record<string, unknown>> = {}): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+  for (const [key, value] of Object.entries(query)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null && item !== "") params.append(key, String(item));
+    }
   }
-  const qs = params.toString();
+  return params.toString();
+}
+
+export function apiUrl(path: string, query?: Query): string {
+  const qs = queryString(query);
   return `/api${path}${qs ? `?${qs}` : ""}`;
 }
 
-/** Calls the API and returns the parsed JSON, or throws ApiError with the server's message. */
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = "GET", body, query, signal } = options;
+function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === "AbortError";
+}
+
+/** The typed client: `client.GET("/api/commands", …)`; its answers go through `call`. */
+export const client = createClient<paths>({ credentials: "same-origin", querySerializer: queryString });
+
+client.use({
+  // Read per request: the secret arrives (captureSessionSecret) after this module loads.
+  onRequest({ request }) {
+    for (const [name, value] of Object.entries(sessionHeaders())) request.headers.set(name, value);
+    return request;
+  },
+  onError({ error }) {
+    if (isAbort(error)) return undefined;
+    return new ApiError(0, "network_error", "Cannot reach the Forge server. Is it still running?");
+  },
+});
+
+/** What openapi-fetch resolves to: the body on success, the parsed error body otherwise. */
+interface Outcome<D> {
+  data?: D;
+  error?: unknown;
+  response: Response;
+}
+
+/** The response body of a typed call, or the ApiError its error body describes. */
+export async function call<D>(request: Promise<Outcome<D>>): Promise<D> {
+  const { data, error, response } = await request;
+  if (!response.ok) throw errorFrom(response.status, error);
+  if (data === undefined) throw new ApiError(response.status, "empty_response", "The server sent no data");
+  return data;
+}
+
+/** A typed call answered 204 (no body): resolves when it succeeded. */
+export async function callEmpty(request: Promise<Outcome<unknown>>): Promise<void> {
+  const { error, response } = await request;
+  if (!response.ok) throw errorFrom(response.status, error);
+}
+
+/**
+ * @deprecated Untyped: the response is whatever T says. Kept only for settings.ts and the
+ * Settings screen's SessionsSection until they move to `client` (being rewritten elsewhere).
+ */
+export async function api<T>(
+  path: string,
+  options: { method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
+  const { method = "GET", body, signal } = options;
   let res: Response;
   try {
-    res = await fetch(apiUrl(path, query), {
+    res = await fetch(apiUrl(path), {
       method,
       signal,
       credentials: "same-origin",
@@ -69,7 +124,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
-    if (err instanceof DOMException && err.name === "AbortError") throw err;
+    if (isAbort(err)) throw err;
     throw new ApiError(0, "network_error", "Cannot reach the Forge server. Is it still running?");
   }
   if (!res.ok) throw await toApiError(res);
@@ -79,7 +134,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 
 /** A single-use ticket (valid 30 s) for one /api path, sent as `?ticket=` by sockets and streams. */
 export async function ticketFor(path: string): Promise<string> {
-  const { ticket } = await api<{ ticket: string }>("/sessions/tickets", { method: "POST", body: { path: `/api${path}` } });
+  const { ticket } = await call(client.POST("/api/sessions/tickets", { body: { path: `/api${path}` } }));
   return ticket;
 }
 

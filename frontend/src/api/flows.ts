@@ -1,210 +1,123 @@
 // Typed client for /api/flows: definitions, versions, validation and runs.
 
-import { api } from "./client";
+import { call, callEmpty, client } from "./client";
+import type { components } from "./schema.gen";
 
-export type NodeType = "shell" | "llm" | "approval" | "condition";
-export type FlowStatus = "draft" | "active" | "archived";
-export type RunStatus =
-  | "queued"
-  | "running"
-  | "awaiting_approval"
-  | "succeeded"
-  | "failed"
-  | "cancelled"
-  | "interrupted";
-export type NodeRunStatus =
-  | "pending"
-  | "queued"
-  | "running"
-  | "awaiting_approval"
-  | "succeeded"
-  | "failed"
-  | "skipped"
-  | "cancelled"
-  | "interrupted";
+type S = components["schemas"];
 
-export interface FlowNodeDef {
-  id: string;
-  type: NodeType;
-  position: { x: number; y: number };
-  data: Record<string, unknown>;
-}
-
-export interface FlowEdgeDef {
-  id: string;
-  source: string;
-  target: string;
-  sourceHandle?: string | null;
-  data?: { branch?: "true" | "false" };
-}
-
-export interface FlowInputDecl {
-  name: string;
-  description?: string;
-  default?: string | null;
-  required?: boolean;
-}
-
-export interface FlowSettings {
-  max_parallel?: number | null;
-  auto_approve?: boolean;
-  inputs?: FlowInputDecl[];
-}
-
-export interface FlowDefinition {
-  nodes: FlowNodeDef[];
-  edges: FlowEdgeDef[];
-  settings?: FlowSettings;
-}
-
-export interface RunTotals {
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-  duration_ms: number | null;
-}
-
-export interface NodeRun {
-  node_id: string;
-  type?: string;
-  label?: string;
-  status: NodeRunStatus;
-  attempts: number;
-  started_at: string | null;
-  finished_at: string | null;
-  duration_ms: number | null;
-  exit_code: number | null;
-  input: string | null;
-  output: string | null;
-  output_truncated?: boolean;
-  stderr?: string | null;
-  json: unknown;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost_usd: number | null;
-  estimated_cost_usd: number | null;
-  error: string | null;
-}
-
+export type FlowStatus = S["Flow"]["status"];
+export type RunStatus = S["FlowRun"]["status"];
+export type NodeRunStatus = S["NodeRun"]["status"];
+export type RunTotals = S["RunTotals"];
+export type NodeRun = S["NodeRun"];
 /** A run as listed in history (no per-node records). */
-export interface RunSummary {
-  id: number;
-  flow_id: number | null;
-  flow_name: string;
-  flow_version: number;
-  status: RunStatus;
-  inputs: Record<string, string>;
-  auto_approve: boolean;
-  error: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  totals: RunTotals;
-  node_counts: Record<string, number>;
-}
-
+export type RunSummary = S["forge_orchestrator__flows__models__RunSummary"];
 /** A page of runs across flows (GET /flow-runs); pass next_before as `before` for older ones. */
-export interface RunPage {
-  runs: RunSummary[];
-  next_before: number | null;
-}
+export type RunPage = S["RunPage"];
+export type FlowRun = S["FlowRun"];
+/** The latest run shown on a flow in the list. */
+export type RunBrief = S["RunBrief"];
+/** One problem found by validation; node_id is null for flow-level problems. */
+export type ValidationIssue = S["IssueOut"];
+export type ValidationReport = S["ValidationReport"];
 
 export interface RunFilter {
   statuses: RunStatus[];
   flowId: number | null;
 }
 
-export interface FlowRun extends RunSummary {
-  nodes: NodeRun[];
-}
+// The definition document: the API carries it as a free JSON object (`data`), which the server
+// validates with flows.definition before storing; these say what the editor reads in it.
+export type NodeType = "shell" | "llm" | "approval" | "condition";
 
-/** The latest run shown on a flow in the list. */
-export interface RunBrief {
-  id: number;
-  status: RunStatus;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+export type FlowNodeDef = {
+  id: string;
+  type: NodeType;
+  position: { x: number; y: number };
+  data: Record<string, unknown>;
+};
 
-export interface Flow {
-  id: number;
+export type FlowEdgeDef = {
+  id: string;
+  source: string;
+  target: string;
+  sourceHandle?: string | null;
+  data?: { branch?: "true" | "false" };
+};
+
+export type FlowInputDecl = {
   name: string;
-  description: string;
-  data: FlowDefinition;
-  status: FlowStatus;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  node_count: number;
-  last_run?: RunBrief | null;
+  description?: string;
+  default?: string | null;
+  required?: boolean;
+};
+
+export type FlowSettings = {
+  max_parallel?: number | null;
+  auto_approve?: boolean;
+  inputs?: FlowInputDecl[];
+};
+
+export type FlowDefinition = {
+  nodes: FlowNodeDef[];
+  edges: FlowEdgeDef[];
+  settings?: FlowSettings;
+};
+
+/** A stored flow or version, its `data` read as a definition. */
+type WithDefinition<T> = Omit<T, "data"> & { data: FlowDefinition };
+export type Flow = WithDefinition<S["Flow"]>;
+export type FlowVersion = WithDefinition<S["FlowVersion"]>;
+export type FlowWrite = WithDefinition<S["FlowCreate"]>;
+
+function withDefinition<T extends { data: Record<string, unknown> }>(stored: T): WithDefinition<T> {
+  // Stored only after the server validated it as a definition (flows.definition).
+  return { ...stored, data: stored.data as FlowDefinition };
 }
 
-export interface FlowVersion {
-  version: number;
-  name: string;
-  description: string;
-  note: string | null;
-  created_at: string;
-  node_count: number;
-  data: FlowDefinition;
-}
-
-/** One problem found by validation; node_id is null for flow-level problems. */
-export interface ValidationIssue {
-  node_id: string | null;
-  field: string;
-  message: string;
-}
-
-export interface ValidationReport {
-  valid: boolean;
-  issues: ValidationIssue[];
-}
-
-export interface FlowWrite {
-  name: string;
-  description: string;
-  data: FlowDefinition;
-  status?: FlowStatus;
-}
+const byFlow = (flow_id: number) => ({ params: { path: { flow_id } } });
+const byRun = (run_id: number) => ({ params: { path: { run_id } } });
+const byNode = (run_id: number, node_id: string) => ({ params: { path: { run_id, node_id } } });
+const flowOf = (p: Promise<S["Flow"]>) => p.then(withDefinition);
 
 export const listFlows = (includeArchived: boolean) =>
-  api<Flow[]>("/flows", { query: { include_archived: includeArchived || undefined } });
-export const getFlow = (id: number) => api<Flow>(`/flows/${id}`);
-export const createFlow = (body: FlowWrite) => api<Flow>("/flows", { method: "POST", body });
-export const updateFlow = (id: number, body: Partial<FlowWrite> & { version: number; note?: string }) =>
-  api<Flow>(`/flows/${id}`, { method: "PUT", body });
-export const deleteFlow = (id: number) => api<void>(`/flows/${id}`, { method: "DELETE" });
-export const duplicateFlow = (id: number) => api<Flow>(`/flows/${id}/duplicate`, { method: "POST" });
-export const importFlow = (body: unknown) => api<Flow>("/flows/import", { method: "POST", body });
+  call(client.GET("/api/flows", { params: { query: { include_archived: includeArchived || undefined } } })).then(
+    (list) => list.map(withDefinition),
+  );
+export const getFlow = (id: number) => flowOf(call(client.GET("/api/flows/{flow_id}", byFlow(id))));
+export const createFlow = (body: FlowWrite) => flowOf(call(client.POST("/api/flows", { body })));
+export const updateFlow = (id: number, body: Omit<S["FlowUpdate"], "data"> & { data?: FlowDefinition }) =>
+  flowOf(call(client.PUT("/api/flows/{flow_id}", { ...byFlow(id), body })));
+export const deleteFlow = (id: number) => callEmpty(client.DELETE("/api/flows/{flow_id}", byFlow(id)));
+export const duplicateFlow = (id: number) => flowOf(call(client.POST("/api/flows/{flow_id}/duplicate", byFlow(id))));
+/** `body` is a file the user picked, sent as read: the server validates it and says what is wrong. */
+export const importFlow = (body: unknown) =>
+  flowOf(call(client.POST("/api/flows/import", { body: body as S["FlowImport"] })));
 export const exportFlowUrl = (id: number) => `/api/flows/${id}/export`;
 
 export const validateFlow = (data: FlowDefinition, signal?: AbortSignal) =>
-  api<ValidationReport>("/flows/validate", { method: "POST", body: { data }, signal });
+  call(client.POST("/api/flows/validate", { body: { data }, signal }));
 
-export const listVersions = (id: number) => api<FlowVersion[]>(`/flows/${id}/versions`);
+export const listVersions = (id: number) =>
+  call(client.GET("/api/flows/{flow_id}/versions", byFlow(id))).then((list) => list.map(withDefinition));
 export const restoreVersion = (id: number, version: number) =>
-  api<Flow>(`/flows/${id}/versions/${version}/restore`, { method: "POST" });
+  flowOf(call(client.POST("/api/flows/{flow_id}/versions/{version}/restore", { params: { path: { flow_id: id, version } } })));
 
-export const startRun = (id: number, body: { inputs: Record<string, string>; auto_approve?: boolean }) =>
-  api<{ run: FlowRun }>(`/flows/${id}/runs`, { method: "POST", body });
-export const listRuns = (id: number) => api<RunSummary[]>(`/flows/${id}/runs`);
-export function listAllRuns(filter: RunFilter, before?: number | null, limit = 50): Promise<RunPage> {
-  // Built here: `status` repeats, which the client's query object cannot say.
-  const params = new URLSearchParams();
-  for (const st of filter.statuses) params.append("status", st);
-  if (filter.flowId !== null) params.set("flow_id", String(filter.flowId));
-  if (before) params.set("before", String(before));
-  params.set("limit", String(limit));
-  return api<RunPage>(`/flow-runs?${params.toString()}`);
-}
-export const getRun = (runId: number) => api<FlowRun>(`/flows/runs/${runId}`);
-export const cancelRun = (runId: number) => api<FlowRun>(`/flows/runs/${runId}/cancel`, { method: "POST" });
-export const resumeRun = (runId: number, body: { rerun_interrupted: boolean }) =>
-  api<FlowRun>(`/flows/runs/${runId}/resume`, { method: "POST", body });
+export const startRun = (id: number, body: S["StartRun"]) =>
+  call(client.POST("/api/flows/{flow_id}/runs", { ...byFlow(id), body }));
+export const listRuns = (id: number) => call(client.GET("/api/flows/{flow_id}/runs", byFlow(id)));
+export const listAllRuns = (filter: RunFilter, before?: number | null, limit = 50) =>
+  call(
+    client.GET("/api/flow-runs", {
+      params: { query: { status: filter.statuses, flow_id: filter.flowId, before: before || undefined, limit } },
+    }),
+  );
+export const getRun = (runId: number) => call(client.GET("/api/flows/runs/{run_id}", byRun(runId)));
+export const cancelRun = (runId: number) => call(client.POST("/api/flows/runs/{run_id}/cancel", byRun(runId)));
+export const resumeRun = (runId: number, body: S["ResumeRun"]) =>
+  call(client.POST("/api/flows/runs/{run_id}/resume", { ...byRun(runId), body }));
 export const approveNode = (runId: number, nodeId: string) =>
-  api<FlowRun>(`/flows/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/approve`, { method: "POST" });
+  call(client.POST("/api/flows/runs/{run_id}/nodes/{node_id}/approve", byNode(runId, nodeId)));
 export const rejectNode = (runId: number, nodeId: string) =>
-  api<FlowRun>(`/flows/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/reject`, { method: "POST" });
+  call(client.POST("/api/flows/runs/{run_id}/nodes/{node_id}/reject", byNode(runId, nodeId)));
 export const runEventsPath = (runId: number) => `/flows/runs/${runId}/events`;

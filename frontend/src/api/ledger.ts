@@ -1,36 +1,24 @@
 // Typed client for the ledger list, analytics, budgets and optimizer endpoints.
 
-import { api, apiUrl } from "./client";
+import { apiUrl, call, client } from "./client";
+import type { components, operations } from "./schema.gen";
 
-export type LedgerStatus = "SUCCESS" | "FAILED" | "TIMEOUT";
-export type GroupBy = "day" | "model" | "provider" | "agent_role" | "flow_id";
+type S = components["schemas"];
+type ListQuery = NonNullable<operations["list_ledger_api_ledger_get"]["parameters"]["query"]>;
 
-export interface LedgerFilters {
-  model?: string;
-  provider?: string;
-  agent_role?: string;
-  flow_id?: string;
-  status?: LedgerStatus | "";
-  since?: string;
-  until?: string;
-  /** List only (the rollups keep neither): one flow run's step. */
-  run_id?: string;
-  node_id?: string;
-}
+export type LedgerStatus = NonNullable<ListQuery["status"]>;
+export type GroupBy = S["Summary"]["group_by"];
+
+/** The filter bar's state: the list's filters ("" status: any). run_id and node_id: list only. */
+export type LedgerFilters = {
+  [K in "model" | "provider" | "agent_role" | "flow_id" | "since" | "until" | "run_id" | "node_id"]?: NonNullable<ListQuery[K]>;
+} & { status?: LedgerStatus | "" };
 
 /** Why a row has its status; budget_refused and cancelled are FAILED but not failures. */
-export type Outcome =
-  | "ok"
-  | "budget_refused"
-  | "cancelled"
-  | "provider_error"
-  | "timeout"
-  | "not_configured"
-  | "invalid_request"
-  | "interrupted"
-  | "error";
+export type Outcome = NonNullable<ListQuery["outcome"]>;
 
-export const OUTCOME_LABEL: Record<Outcome, string> = {
+/** A row's outcome in words; an outcome this UI does not know is shown as sent. */
+export const OUTCOME_LABEL: Readonly<Record<string, string | undefined>> = {
   ok: "ok",
   budget_refused: "budget refused",
   cancelled: "cancelled",
@@ -40,184 +28,43 @@ export const OUTCOME_LABEL: Record<Outcome, string> = {
   invalid_request: "invalid request",
   interrupted: "interrupted",
   error: "error",
-};
+} satisfies Record<Outcome, string>;
 
-export interface LedgerItem {
-  id: number;
-  timestamp: string;
-  flow_id: string | null;
-  model_used: string;
-  agent_role: string | null;
-  prompt_hash: string;
-  input_tokens: number;
-  output_tokens: number;
-  total_cost_usd: number | null;
-  latency_ms: number;
-  status: LedgerStatus;
-  error_message: string | null;
-  provider: string;
-  outcome: Outcome | null;
-  model_requested: string | null;
-  attempts: number;
-  usage_source: string;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  ttft_ms: number | null;
-  request_id: string | null;
-  cost_status: string;
-  max_tokens: number | null;
-  streamed: boolean;
-  run_id: string | null;
-  node_id: string | null;
-  [column: string]: string | number | boolean | null;
-}
-
-export interface CallCapture {
-  state: "captured" | "off" | "expired" | "not_captured" | "pending";
-  message: string;
-  messages: { role: string; content: string }[];
-  response: string | null;
-  request_bytes: number;
-  response_bytes: number;
-  request_truncated: boolean;
-  response_truncated: boolean;
-  created_at: string | null;
-}
-
-export interface CallDetail {
-  call: LedgerItem;
-  capture: CallCapture;
-}
-
-export interface LedgerPage {
-  items: LedgerItem[];
-  next_cursor: string | null;
-}
-
-export interface SummaryRow {
-  key: string | null;
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-  failures: number;
-  timeouts: number;
-  refusals: number;
-  cancellations: number;
-  latency_p50_ms: number | null;
-  latency_p95_ms: number | null;
-}
-
-export interface Summary {
-  group_by: GroupBy;
-  totals: SummaryRow;
-  groups: SummaryRow[];
-  /** "approximate": p50/p95 read from latency histograms, within 2.5 % of the exact values. */
-  percentiles: "exact" | "approximate";
-}
+export type LedgerItem = S["LedgerItem"];
+export type CallCapture = S["CallCapture"];
+export type CallDetail = S["CallDetail"];
+export type LedgerPage = S["LedgerPage"];
+export type SummaryRow = S["SummaryRow"];
+export type Summary = S["Summary"];
 
 /** Shown before latency percentiles that come from the histograms. */
 export const APPROX_TITLE = "Approximate: read from latency histograms, within 2.5 % of the exact value";
 
-export interface RepriceRow {
-  provider: string;
-  model: string;
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  actual_cost_usd: number;
-  whatif_cost_usd: number;
-  unpriced_calls: number;
-}
+export type RepriceRow = S["RepriceRow"];
+export type Reprice = S["Reprice"];
 
-export interface Reprice {
-  model: string;
-  provider: string;
-  input_per_mtok: number;
-  output_per_mtok: number;
-  calls: number;
-  actual_cost_usd: number;
-  whatif_cost_usd: number;
-  difference_usd: number;
-  unpriced_calls: number;
-  rows: RepriceRow[];
-}
+export type BudgetSpec = S["BudgetSpec"];
+export type BudgetScope = BudgetSpec["scope"];
+export type Budget = S["Budget"];
+export type BudgetState = S["BudgetState"];
+export type BudgetStatus = S["BudgetStatus"];
 
-export type BudgetScope = "global" | "flow" | "provider";
-export interface BudgetSpec {
-  scope: BudgetScope;
-  target?: string | null;
-  period: "day" | "month";
-  limit_usd: number;
-  soft_limit_usd?: number | null;
-  hard: boolean;
-}
-export interface Budget extends BudgetSpec {
-  id: number;
-}
-export interface BudgetState {
-  budget: Budget;
-  label: string;
-  period_start: string;
-  resets_at: string;
-  limit_usd: number;
-  soft_limit_usd: number | null;
-  spent_usd: number;
-  reserved_usd: number;
-  remaining_usd: number;
-  average_call_usd: number | null;
-  remaining_calls: number | null;
-  used_fraction: number;
-  level: "ok" | "warn" | "exceeded";
-}
-export interface BudgetStatus {
-  budgets: BudgetState[];
-  warnings: string[];
-}
+export type Suggestion = S["Suggestion"];
+export type SuggestionList = S["SuggestionList"];
+export type OptimizationAction = S["Action"];
 
-export interface Suggestion {
-  id: string;
-  kind: "cheaper_model" | "repeated_prompt" | "long_prompt" | "failure_rate" | "max_tokens";
-  title: string;
-  explanation: string;
-  figures: Record<string, string | number | null>;
-  monthly_savings_usd: number;
-  target: Record<string, string | number | null>;
-  change: Record<string, unknown>;
-  applicable: boolean;
-  status: "open" | "applied" | "dismissed";
-  action_id: number | null;
-}
-export interface SuggestionList {
-  window_days: number;
-  since: string;
-  suggestions: Suggestion[];
-}
-export interface OptimizationAction {
-  id: number;
-  suggestion_id: string;
-  action: "apply" | "dismiss";
-  kind: string | null;
-  title: string | null;
-  created_at: string;
-  undone_at: string | null;
-  result: Record<string, unknown> | null;
-}
-
-type Query = Record<string, string | number | boolean | null | undefined>;
-
-export function filterQuery(filters: LedgerFilters): Query {
+export function filterQuery(filters: LedgerFilters): ListQuery {
   return { ...filters, status: filters.status || undefined };
 }
 
 export const listLedger = (filters: LedgerFilters, cursor?: string, signal?: AbortSignal) =>
-  api<LedgerPage>("/ledger", { query: { ...filterQuery(filters), limit: 50, cursor }, signal });
+  call(client.GET("/api/ledger", { params: { query: { ...filterQuery(filters), limit: 50, cursor } }, signal }));
 
-export const getCall = (id: number, signal?: AbortSignal) => api<CallDetail>(`/ledger/calls/${id}`, { signal });
+export const getCall = (id: number, signal?: AbortSignal) =>
+  call(client.GET("/api/ledger/calls/{call_id}", { params: { path: { call_id: id } }, signal }));
 
 export const getSummary = (filters: LedgerFilters, groupBy: GroupBy, signal?: AbortSignal) =>
-  api<Summary>("/ledger/summary", { query: { ...filterQuery(filters), group_by: groupBy }, signal });
+  call(client.GET("/api/ledger/summary", { params: { query: { ...filterQuery(filters), group_by: groupBy } }, signal }));
 
 export function exportUrl(filters: LedgerFilters, format: "csv" | "jsonl"): string {
   return apiUrl("/ledger/export", { ...filterQuery(filters), format });
@@ -225,22 +72,21 @@ export function exportUrl(filters: LedgerFilters, format: "csv" | "jsonl"): stri
 
 export function getReprice(filters: LedgerFilters, model: string, signal?: AbortSignal) {
   const { model: fromModel, ...rest } = filterQuery(filters);
-  return api<Reprice>("/ledger/reprice", { query: { ...rest, from_model: fromModel, model }, signal });
+  return call(client.GET("/api/ledger/reprice", { params: { query: { ...rest, from_model: fromModel, model } }, signal }));
 }
 
-export const getBudgets = () => api<{ budgets: Budget[] }>("/budgets");
-export const putBudgets = (budgets: BudgetSpec[]) =>
-  api<{ budgets: Budget[] }>("/budgets", { method: "PUT", body: { budgets } });
-export const getBudgetStatus = () => api<BudgetStatus>("/budgets/status");
+export const getBudgets = () => call(client.GET("/api/budgets"));
+export const putBudgets = (budgets: BudgetSpec[]) => call(client.PUT("/api/budgets", { body: { budgets } }));
+export const getBudgetStatus = () => call(client.GET("/api/budgets/status"));
 
-export const getSuggestions = () => api<SuggestionList>("/optimizations");
-export const getActions = () => api<{ actions: OptimizationAction[] }>("/optimizations/actions");
+export const getSuggestions = () => call(client.GET("/api/optimizations"));
+export const getActions = () => call(client.GET("/api/optimizations/actions"));
 export const applySuggestion = (id: string) =>
-  api<OptimizationAction>(`/optimizations/${id}/apply`, { method: "POST" });
+  call(client.POST("/api/optimizations/{suggestion_id}/apply", { params: { path: { suggestion_id: id } } }));
 export const dismissSuggestion = (id: string) =>
-  api<OptimizationAction>(`/optimizations/${id}/dismiss`, { method: "POST" });
+  call(client.POST("/api/optimizations/{suggestion_id}/dismiss", { params: { path: { suggestion_id: id } } }));
 export const undoAction = (id: number) =>
-  api<OptimizationAction>(`/optimizations/actions/${id}/undo`, { method: "POST" });
+  call(client.POST("/api/optimizations/actions/{action_id}/undo", { params: { path: { action_id: id } } }));
 
 export function usd(value: number | null | undefined, digits?: number): string {
   if (value === null || value === undefined) return "—";

@@ -1261,7 +1261,7 @@ export interface components {
             /** Kind */
             kind: string | null;
             /** Result */
-            result?: {
+            result: {
                 [key: string]: unknown;
             } | null;
             /** Suggestion Id */
@@ -1328,9 +1328,9 @@ export interface components {
              */
             scope: "global" | "flow" | "provider";
             /** Soft Limit Usd */
-            soft_limit_usd?: number | null;
+            soft_limit_usd: number | null;
             /** Target */
-            target?: string | null;
+            target: string | null;
         };
         /** BudgetList */
         BudgetList: {
@@ -1348,7 +1348,7 @@ export interface components {
              * Hard
              * @default true
              */
-            hard: boolean;
+            hard?: boolean;
             /** Limit Usd */
             limit_usd: number;
             /**
@@ -1407,7 +1407,7 @@ export interface components {
         /** CallCapture */
         CallCapture: {
             /** Created At */
-            created_at?: string | null;
+            created_at: string | null;
             /**
              * Message
              * @description What a reader should know when nothing is shown.
@@ -1469,27 +1469,27 @@ export interface components {
             /** Created At */
             created_at: string;
             /** Cwd */
-            cwd?: string | null;
+            cwd: string | null;
             /**
              * Description
              * @default
              */
             description: string;
             /** Explanation */
-            explanation?: unknown | null;
+            explanation: unknown | null;
             /** Id */
             id: number;
-            last_run?: components["schemas"]["LastRun"] | null;
+            last_run: components["schemas"]["LastRun"] | null;
             /** Ledger Id */
-            ledger_id?: number | null;
+            ledger_id: number | null;
             /** Model */
-            model?: string | null;
+            model: string | null;
             /** Name */
             name: string;
             /** Prompt */
-            prompt?: string | null;
+            prompt: string | null;
             /** Provider */
-            provider?: string | null;
+            provider: string | null;
             risk: components["schemas"]["RiskVerdict"];
             /**
              * Shell
@@ -1504,17 +1504,17 @@ export interface components {
              */
             source: "manual" | "architect";
             /** Tags */
-            tags?: string[];
+            tags: string[];
             /** Updated At */
             updated_at: string;
             /** Variables */
-            variables?: components["schemas"]["Variable"][];
+            variables: components["schemas"]["Variable-Output"][];
         };
         /**
          * CardCreate
          * @description A new card: the user's own (`manual`) or one the Architect generated (with provenance).
          */
-        CardCreate: {
+        "CardCreate-Input": {
             /** Command */
             command: string;
             /** Cwd */
@@ -1523,7 +1523,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /** Explanation */
             explanation?: unknown | null;
             /** Ledger Id */
@@ -1541,6 +1541,49 @@ export interface components {
              * @default bash
              * @enum {string}
              */
+            shell?: "bash" | "sh" | "zsh" | "dash";
+            /**
+             * Source
+             * @default manual
+             * @enum {string}
+             */
+            source?: "manual" | "architect";
+            /** Tags */
+            tags?: string[];
+            /** Variables */
+            variables?: components["schemas"]["Variable-Input"][];
+        };
+        /**
+         * CardCreate
+         * @description A new card: the user's own (`manual`) or one the Architect generated (with provenance).
+         */
+        "CardCreate-Output": {
+            /** Command */
+            command: string;
+            /** Cwd */
+            cwd: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Explanation */
+            explanation: unknown | null;
+            /** Ledger Id */
+            ledger_id: number | null;
+            /** Model */
+            model: string | null;
+            /** Name */
+            name: string;
+            /** Prompt */
+            prompt: string | null;
+            /** Provider */
+            provider: string | null;
+            /**
+             * Shell
+             * @default bash
+             * @enum {string}
+             */
             shell: "bash" | "sh" | "zsh" | "dash";
             /**
              * Source
@@ -1549,9 +1592,9 @@ export interface components {
              */
             source: "manual" | "architect";
             /** Tags */
-            tags?: string[];
+            tags: string[];
             /** Variables */
-            variables?: components["schemas"]["Variable"][];
+            variables: components["schemas"]["Variable-Output"][];
         };
         /**
          * CardUpdate
@@ -1571,7 +1614,7 @@ export interface components {
             /** Tags */
             tags?: string[] | null;
             /** Variables */
-            variables?: components["schemas"]["Variable"][] | null;
+            variables?: components["schemas"]["Variable-Input"][] | null;
         };
         /**
          * CompatibleServer
@@ -1591,13 +1634,13 @@ export interface components {
              * Enabled
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Local
              * @description local/free: models without a price cost 0
              * @default true
              */
-            local: boolean;
+            local?: boolean;
             /** Models */
             models?: string[];
             /**
@@ -1684,7 +1727,7 @@ export interface components {
          */
         ExportBundle: {
             /** Cards */
-            cards: components["schemas"]["CardCreate"][];
+            cards: components["schemas"]["CardCreate-Output"][];
             /**
              * Format
              * @default forge-command-cards
@@ -1717,7 +1760,7 @@ export interface components {
             description: string;
             /** Id */
             id: number;
-            last_run?: components["schemas"]["RunBrief"] | null;
+            last_run: components["schemas"]["RunBrief"] | null;
             /** Name */
             name: string;
             /** Node Count */
@@ -1742,7 +1785,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /** Name */
             name: string;
             /**
@@ -1750,7 +1793,7 @@ export interface components {
              * @default draft
              * @enum {string}
              */
-            status: "draft" | "active" | "archived";
+            status?: "draft" | "active" | "archived";
         };
         /** FlowExport */
         FlowExport: {
@@ -1790,19 +1833,19 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Format
              * @default forge-flow
              * @constant
              */
-            format: "forge-flow";
+            format?: "forge-flow";
             /**
              * Format Version
              * @default 1
              * @constant
              */
-            format_version: 1;
+            format_version?: 1;
             /** Name */
             name: string;
         };
@@ -1999,7 +2042,7 @@ export interface components {
              * @default bash
              * @enum {string}
              */
-            shell: "bash" | "zsh" | "sh" | "dash" | "fish" | "powershell";
+            shell?: "bash" | "zsh" | "sh" | "dash" | "fish" | "powershell";
         };
         /**
          * Generation
@@ -2024,7 +2067,7 @@ export interface components {
             os: string;
             /** Provider */
             provider: string;
-            revision?: components["schemas"]["Revision"] | null;
+            revision: components["schemas"]["Revision"] | null;
             /**
              * Shell
              * @description The shell the command was written for.
@@ -2218,7 +2261,7 @@ export interface components {
             /** Streamed */
             streamed: boolean;
             /** Timestamp */
-            timestamp: string | null;
+            timestamp: string;
             /** Total Cost Usd */
             total_cost_usd: number | null;
             /** Ttft Ms */
@@ -2307,7 +2350,7 @@ export interface components {
             /** Input Tokens */
             input_tokens: number | null;
             /** Json */
-            json?: unknown;
+            json: unknown;
             /** Label */
             label: string;
             /** Node Id */
@@ -2329,7 +2372,7 @@ export interface components {
              */
             status: "pending" | "queued" | "running" | "awaiting_approval" | "succeeded" | "failed" | "skipped" | "cancelled" | "interrupted";
             /** Stderr */
-            stderr?: string | null;
+            stderr: string | null;
             /** Type */
             type: string;
         };
@@ -2546,7 +2589,7 @@ export interface components {
              * @description Re-run shell steps that were mid-flight when the server stopped. Without it, resuming a run that has such steps answers 409 naming them.
              * @default false
              */
-            rerun_interrupted: boolean;
+            rerun_interrupted?: boolean;
         };
         /** ReviseRequest */
         ReviseRequest: {
@@ -2569,7 +2612,7 @@ export interface components {
              * @description False: the revision is a new card and the original stays. True: the revision is a new card and the original card is deleted.
              * @default false
              */
-            replace: boolean;
+            replace?: boolean;
         };
         /**
          * Revision
@@ -2594,7 +2637,7 @@ export interface components {
              */
             level: "safe" | "caution" | "dangerous";
             /** Reasons */
-            reasons?: string[];
+            reasons: string[];
         };
         /** Role */
         Role: {
@@ -2626,7 +2669,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Name
              * @description Use lowercase letters, digits, - or _, starting with a letter (e.g. doc-writer).
@@ -2643,7 +2686,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /** System Prompt */
             system_prompt: string;
         };
@@ -2722,7 +2765,7 @@ export interface components {
              * Next Before
              * @description Pass as `before` for the next (older) page; null on the last page.
              */
-            next_before?: number | null;
+            next_before: number | null;
             /** Runs */
             runs: components["schemas"]["forge_orchestrator__flows__models__RunSummary"][];
         };
@@ -2775,7 +2818,7 @@ export interface components {
              * @description Confirms a dangerous command (not a nested value).
              * @default false
              */
-            confirm: boolean;
+            confirm?: boolean;
             /**
              * Confirm Token
              * @description From a preview or a 409: confirms exactly that rendered command and values.
@@ -2808,7 +2851,7 @@ export interface components {
              */
             cost_usd: number;
             /** Duration Ms */
-            duration_ms?: number | null;
+            duration_ms: number | null;
             /**
              * Input Tokens
              * @default 0
@@ -2826,7 +2869,7 @@ export interface components {
              * Cols
              * @default 80
              */
-            cols: number;
+            cols?: number;
             /**
              * Cwd
              * @description Working directory; default your home directory.
@@ -2836,7 +2879,7 @@ export interface components {
              * Rows
              * @default 24
              */
-            rows: number;
+            rows?: number;
             /**
              * Shell
              * @description Shell to run; default $SHELL, else bash.
@@ -2933,7 +2976,7 @@ export interface components {
         /** Suggestion */
         Suggestion: {
             /** Action Id */
-            action_id?: number | null;
+            action_id: number | null;
             /** Applicable */
             applicable: boolean;
             /** Change */
@@ -3089,9 +3132,29 @@ export interface components {
          * Variable
          * @description A `{{name}}` placeholder the card declares; its value is bound in the run's environment.
          */
-        Variable: {
+        "Variable-Input": {
             /** Default */
             default?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Name */
+            name: string;
+            /**
+             * Required
+             * @default false
+             */
+            required?: boolean;
+        };
+        /**
+         * Variable
+         * @description A `{{name}}` placeholder the card declares; its value is bound in the run's environment.
+         */
+        "Variable-Output": {
+            /** Default */
+            default: string | null;
             /**
              * Description
              * @default
@@ -3118,7 +3181,7 @@ export interface components {
              * Enabled
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
         };
         /**
          * RunSummary
@@ -3131,7 +3194,7 @@ export interface components {
              * Card Name
              * @description The card's name now; null for a one-off.
              */
-            card_name?: string | null;
+            card_name: string | null;
             /** Command */
             command: string;
             /** Duration Ms */
@@ -4509,7 +4572,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CardCreate"];
+                "application/json": components["schemas"]["CardCreate-Input"];
             };
         };
         responses: {

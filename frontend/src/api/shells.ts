@@ -1,9 +1,11 @@
 // The one list of shells Forge knows, for every picker: which of them run commands on this
-// machine (cards, one-off runs) and which the Architect writes commands for. Mirrors the
-// server's commands.models.Shell and architect.prompts.Shell.
+// machine (cards, one-off runs) and which the Architect writes commands for; the names are the
+// server's (commands.models.Shell, architect.prompts.Shell) as the OpenAPI states them.
 
-export type RunShell = "bash" | "sh" | "zsh" | "dash";
-export type ArchitectShell = "bash" | "zsh" | "sh" | "dash" | "fish" | "powershell";
+import type { components } from "./schema.gen";
+
+export type RunShell = components["schemas"]["Card"]["shell"];
+export type ArchitectShell = components["schemas"]["Generation"]["shell"];
 export type ShellName = RunShell | ArchitectShell;
 
 export interface ShellInfo {

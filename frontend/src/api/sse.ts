@@ -1,6 +1,6 @@
 // Reads a Server-Sent Events response from fetch (POST bodies are not possible with EventSource).
 
-import { apiUrl, toApiError, type RequestOptions } from "./client";
+import { apiUrl, toApiError, type Query } from "./client";
 import { sessionHeaders } from "./session";
 
 export interface SseEvent {
@@ -8,9 +8,16 @@ export interface SseEvent {
   data: string;
 }
 
+export interface StreamOptions {
+  method?: "GET" | "POST";
+  body?: unknown;
+  query?: Query;
+  signal?: AbortSignal;
+}
+
 export async function* streamSse(
   path: string,
-  options: RequestOptions = {},
+  options: StreamOptions = {},
 ): AsyncGenerator<SseEvent, void, undefined> {
   const res = await fetch(apiUrl(path, options.query), {
     method: options.method ?? "POST",

@@ -1,29 +1,14 @@
 // Typed calls for terminal sessions, secret redaction and saving a command card from the terminal.
 
-import { api } from "./client";
+import { call, client } from "./client";
+import { createCard, type CardCreate } from "./commands";
+import type { components } from "./schema.gen";
 
-export interface TerminalSession {
-  id: string;
-  /** Its tab number for its whole life (closing another tab never renumbers it). */
-  number: number;
-  pid: number;
-  shell: string;
-  cwd: string;
-  rows: number;
-  cols: number;
-  created_at: string;
-  status: "running" | "exited";
-  exit_code: number | null;
-  attached: boolean;
-  scrollback_bytes: number;
-}
+/** A terminal session; `number` is its tab number for its whole life (never renumbered). */
+export type TerminalSession = components["schemas"]["SessionInfo"];
+export type CreateSessionBody = components["schemas"]["SessionCreate"];
 
-export interface CreateSessionBody {
-  shell?: string;
-  cwd?: string;
-  rows?: number;
-  cols?: number;
-}
+// The WebSocket's frames are not in the OpenAPI (terminal/protocol.py defines them).
 
 /** Frames the server sends over /api/terminal/sessions/{id}/ws. */
 export type ServerFrame =
@@ -40,30 +25,21 @@ export type ClientFrame =
   | { type: "resize"; rows: number; cols: number }
   | { type: "ack"; bytes: number };
 
-export const listSessions = () => api<TerminalSession[]>("/terminal/sessions");
+export const listSessions = () => call(client.GET("/api/terminal/sessions"));
 
-export const createSession = (body: CreateSessionBody) =>
-  api<TerminalSession>("/terminal/sessions", { method: "POST", body });
+export const createSession = (body: CreateSessionBody) => call(client.POST("/api/terminal/sessions", { body }));
 
 export const closeSession = (id: string) =>
-  api<TerminalSession>(`/terminal/sessions/${encodeURIComponent(id)}`, { method: "DELETE" });
+  call(client.DELETE("/api/terminal/sessions/{session_id}", { params: { path: { session_id: id } } }));
 
 export const sessionSocketPath = (id: string) => `/terminal/sessions/${encodeURIComponent(id)}/ws`;
 
 export async function redactText(text: string): Promise<string> {
-  const res = await api<{ text: string }>("/terminal/redact", { method: "POST", body: { text } });
+  const res = await call(client.POST("/api/terminal/redact", { body: { text } }));
   return res.text;
 }
 
-export interface NewCommandCard {
-  name: string;
-  command: string;
-  description: string;
-}
+export type NewCommandCard = Pick<CardCreate, "name" | "command" | "description">;
 
 /** Creates a card in the command deck (the commands API); throws ApiError with the server's message. */
-export const saveCommandCard = (card: NewCommandCard) =>
-  api<{ id: number | string; name: string }>("/commands", {
-    method: "POST",
-    body: { ...card, tags: ["terminal"] },
-  });
+export const saveCommandCard = (card: NewCommandCard) => createCard({ ...card, tags: ["terminal"] });

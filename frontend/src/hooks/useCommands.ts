@@ -16,7 +16,6 @@ import {
   runEventsPath,
   startRun,
   updateCard,
-  type CardCreate,
   type CardFields,
   type OnDuplicate,
   type RiskVerdict,
@@ -56,7 +55,7 @@ export function useSaveCard() {
   const invalidate = useInvalidateCommands();
   return useMutation({
     mutationFn: ({ id, fields }: { id?: number; fields: CardFields }) =>
-      id === undefined ? createCard(fields as CardCreate) : updateCard(id, fields),
+      id === undefined ? createCard(fields) : updateCard(id, fields),
     onSuccess: invalidate,
     // The card form shows the error beside the fields.
     meta: { silent: true },

@@ -3,8 +3,8 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { StreamError, usableProviders, type ArchitectCard } from "../api/architect";
-import { api, ApiError } from "../api/client";
-import type { Card } from "../api/commands";
+import { ApiError } from "../api/client";
+import { getCard, type Card } from "../api/commands";
 import { NoProviderHelp } from "../components/architect/NoProviderHelp";
 import { Pickers, useStoredChoice } from "../components/architect/Pickers";
 import { ResultCard } from "../components/architect/ResultCard";
@@ -46,7 +46,7 @@ export default function ArchitectPage() {
   // Run uses the Commands screen's dialog, so variables, risk confirmation and live output match.
   async function openRun(card: ArchitectCard) {
     try {
-      setRunCard(await api<Card>(`/commands/${card.id}`));
+      setRunCard(await getCard(card.id));
     } catch (err) {
       toast.error(errorMessage(err));
     }

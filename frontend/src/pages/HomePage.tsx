@@ -2,18 +2,12 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
-import { api } from "../api/client";
+import { getAppInfo } from "../api/app";
 import { useModelCatalog } from "../hooks/useArchitect";
 import { screens } from "../screens";
 
-interface AppInfo {
-  version: string;
-  database: string;
-  data_dir: string;
-}
-
 export default function HomePage() {
-  const info = useQuery({ queryKey: ["app-info"], queryFn: () => api<AppInfo>("/app/info") });
+  const info = useQuery({ queryKey: ["app-info"], queryFn: getAppInfo });
   const catalog = useModelCatalog();
   const ready = (catalog.data?.providers ?? []).filter((p) => p.enabled && p.configured);
   return (

@@ -6,8 +6,8 @@ import { initialRunState, parseRunEvent, runReducer, type RunEvent } from "./run
 
 function nodeRun(id: string, patch: Partial<NodeRun> = {}): NodeRun {
   return {
-    node_id: id, status: "pending", attempts: 0, started_at: null, finished_at: null, duration_ms: null,
-    exit_code: null, input: null, output: null, json: null, input_tokens: null, output_tokens: null,
+    node_id: id, type: "shell", label: id, status: "pending", attempts: 0, started_at: null, finished_at: null, duration_ms: null,
+    exit_code: null, input: null, output: null, output_truncated: false, stderr: null, json: null, input_tokens: null, output_tokens: null,
     cost_usd: null, estimated_cost_usd: null, error: null, ...patch,
   };
 }

@@ -9,10 +9,10 @@ const iso = (ms: number) => new Date(T0 + ms).toISOString();
 
 function node(id: string, start: number | null, end: number | null, status: NodeRun["status"] = "succeeded"): NodeRun {
   return {
-    node_id: id, status, attempts: start === null ? 0 : 1,
+    node_id: id, type: "shell", label: id, status, attempts: start === null ? 0 : 1,
     started_at: start === null ? null : iso(start), finished_at: end === null ? null : iso(end),
     duration_ms: start !== null && end !== null ? end - start : null, exit_code: null, input: null, output: null,
-    json: null, input_tokens: null, output_tokens: null, cost_usd: null, estimated_cost_usd: null, error: null,
+    output_truncated: false, stderr: null, json: null, input_tokens: null, output_tokens: null, cost_usd: null, estimated_cost_usd: null, error: null,
   };
 }
 

@@ -11,7 +11,7 @@ export const STATUS_BADGE: Record<string, string> = { SUCCESS: "ok", FAILED: "ba
 
 /** The status badge, with the outcome where it says more than the status (cancelled, refused…). */
 export function StatusBadge({ item }: { item: LedgerItem }) {
-  const detail = item.outcome && item.outcome !== "ok" && item.outcome !== "timeout" ? OUTCOME_LABEL[item.outcome] : null;
+  const detail = item.outcome && item.outcome !== "ok" && item.outcome !== "timeout" ? (OUTCOME_LABEL[item.outcome] ?? item.outcome) : null;
   // A refusal or a stop is not the provider failing: shown muted, not red.
   const quiet = item.outcome === "budget_refused" || item.outcome === "cancelled";
   return (
