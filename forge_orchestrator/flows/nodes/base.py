@@ -44,6 +44,9 @@ class FieldOption(BaseModel):
 class FormField(BaseModel):
     """One control of a node's settings form, as the editor draws it."""
 
+    # Sent with every field: the OpenAPI says so, and the UI's generated types follow.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     name: str
     kind: FieldKind
     label: str
@@ -73,6 +76,8 @@ class FormField(BaseModel):
 
 class NodeTypeInfo(BaseModel):
     """What the editor needs to offer and draw a node type."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
     type: str
     label: str

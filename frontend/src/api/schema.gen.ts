@@ -1934,12 +1934,12 @@ export interface components {
              * Choice Label
              * @description The alternative's name in its chooser.
              */
-            choice_label?: string | null;
+            choice_label: string | null;
             /**
              * Group
              * @description Fields with the same group share a fieldset.
              */
-            group?: string | null;
+            group: string | null;
             /**
              * Help
              * @default
@@ -1953,18 +1953,18 @@ export interface components {
             /** Label */
             label: string;
             /** Label Field */
-            label_field?: string | null;
+            label_field: string | null;
             /**
              * Labels When
              * @description Label by the value of the field named in label_field.
              */
-            labels_when?: {
+            labels_when: {
                 [key: string]: string;
             } | null;
             /** Maximum */
-            maximum?: number | null;
+            maximum: number | null;
             /** Minimum */
-            minimum?: number | null;
+            minimum: number | null;
             /**
              * Mono
              * @default false
@@ -1981,14 +1981,14 @@ export interface components {
              * One Of
              * @description Fields with the same one_of are alternatives; one is filled in.
              */
-            one_of?: string | null;
+            one_of: string | null;
             /**
              * Options
              * @default []
              */
             options: components["schemas"]["FieldOption"][];
             /** Placeholder */
-            placeholder?: string | null;
+            placeholder: string | null;
             /**
              * Required
              * @default false
@@ -1998,11 +1998,11 @@ export interface components {
              * Shown When
              * @description Shown only while each named field has one of the listed values.
              */
-            shown_when?: {
+            shown_when: {
                 [key: string]: string[];
             } | null;
             /** Step */
-            step?: number | null;
+            step: number | null;
             /**
              * Suggestions
              * @description Offered values for a free text field.

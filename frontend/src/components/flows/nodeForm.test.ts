@@ -12,6 +12,16 @@ const field = (name: string, extra: Partial<FormField> = {}): FormField => ({
   suggestions: [],
   mono: false,
   multiline: false,
+  placeholder: null,
+  minimum: null,
+  maximum: null,
+  step: null,
+  group: null,
+  one_of: null,
+  choice_label: null,
+  shown_when: null,
+  labels_when: null,
+  label_field: null,
   ...extra,
 });
 
