@@ -64,7 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.guard = guard
     install_error_handlers(app)
-    app.include_router(build_api_router(), prefix="/api")
+    build_api_router(app.router, prefix="/api")
     mount_spa(app)
     app.add_middleware(JsonDepthLimit)  # inside SecurityMiddleware: after auth and size checks
     app.add_middleware(
