@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from pydantic_core import from_json
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Engine,
+    Select,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 
 from ..db.engine import write_tx
 from ..db.prepared import Prepared
@@ -31,17 +45,24 @@ from .variables import declare, nested_reasons
 EXPLANATION_MAX_DEPTH = MAX_JSON_DEPTH - 16
 
 
-def _last_runs(conn: Connection, card_ids: Sequence[int] | None) -> dict[int, dict[str, Any]]:
-    """Each card's newest run, as the JSON-ready fields of LastRun."""
+def _last_runs_of(card_ids: Sequence[int] | None) -> Select[Any]:
     newest = select(func.max(command_runs.c.id).label("id")).where(
         command_runs.c.card_id.is_not(None)
     )
     if card_ids is not None:
         newest = newest.where(command_runs.c.card_id.in_(card_ids))
     newest_sq = newest.group_by(command_runs.c.card_id).subquery()
-    rows = conn.execute(
-        select(command_runs).where(command_runs.c.id.in_(select(newest_sq.c.id)))
-    ).mappings()
+    return select(command_runs).where(command_runs.c.id.in_(select(newest_sq.c.id)))
+
+
+# Built once: a new anonymous subquery per list cost a name from os.urandom and a fresh compile.
+_ALL_LAST_RUNS = _last_runs_of(None)
+
+
+def _last_runs(conn: Connection, card_ids: Sequence[int] | None) -> dict[int, dict[str, Any]]:
+    """Each card's newest run, as the JSON-ready fields of LastRun."""
+    stmt = _ALL_LAST_RUNS if card_ids is None else _last_runs_of(card_ids)
+    rows = conn.execute(stmt).mappings().all()
     return {
         r["card_id"]: {
             "id": r["id"],
@@ -190,17 +211,31 @@ def list_cards(engine: Engine, *, q: str | None = None, tag: str | None = None) 
         return [_card_model(c) for c in card_list(conn, q=q, tag=tag)]
 
 
+def _parsed(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return from_json(text)
+    except ValueError:  # what pydantic's parser refuses (a lone surrogate): the stdlib's reading
+        return json.loads(text)
+
+
+# The JSON columns are read as text and parsed by pydantic's parser: the stdlib json.loads of
+# four columns per card was a third of a 100-card list (profiled), pydantic's is ~5x faster.
+_JSON_COLUMNS = [c.name for c in command_cards.columns if isinstance(c.type, JSON)]
+_LIST_CARDS = select(
+    *[type_coerce(c, Text).label(c.name) if c.name in _JSON_COLUMNS else c for c in command_cards.c]
+).order_by(command_cards.c.updated_at.desc(), command_cards.c.id.desc())
+
+
 def card_list(
     conn: Connection, *, q: str | None = None, tag: str | None = None
 ) -> list[dict[str, Any]]:
     """:func:`list_cards` as the cards' JSON-ready fields (see :func:`card_json`)."""
-    rows = list(
-        conn.execute(
-            select(command_cards).order_by(
-                command_cards.c.updated_at.desc(), command_cards.c.id.desc()
-            )
-        ).mappings()
-    )
+    rows = []
+    for row in conn.execute(_LIST_CARDS).mappings().all():  # one fetchall, not one per row
+        parsed = {name: _parsed(row[name]) for name in _JSON_COLUMNS}
+        rows.append({**row, **parsed})
     last = _last_runs(conn, None)
     out = [card_json(row, last.get(row["id"])) for row in rows]
     needle = (q or "").strip().lower()

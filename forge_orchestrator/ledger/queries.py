@@ -109,7 +109,9 @@ def entries_page(
         # A row-value comparison is one index range; the OR form made SQLite scan from the top.
         stmt = stmt.where(tuple_(L.timestamp, L.id) < tuple_(ts, row_id))
     stmt = stmt.order_by(L.timestamp.desc(), L.id.desc()).limit(limit + 1)
-    rows = [dict(r._mapping) for r in conn.execute(stmt)]
+    result = conn.execute(stmt)
+    keys = list(result.keys())
+    rows = [dict(zip(keys, values, strict=True)) for values in result.all()]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
