@@ -39,6 +39,9 @@ from forge_orchestrator.db.migrate import upgrade  # noqa: E402
 from forge_orchestrator.db.utils import utcnow  # noqa: E402
 from forge_orchestrator.ledger.recorder import record_many  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_commands import wait_idle  # noqa: E402
+
 BARE_APP = """
 from fastapi import FastAPI
 app = FastAPI()
@@ -182,8 +185,9 @@ def main() -> None:
         procs += [proc for proc, _ in servers.values()]
         for name, (_, port) in servers.items():
             seed(tmp / ("data" if name == "forge" else "base"), token, port)
-        time.sleep(3.0)  # let start-up work (SDK warm-up thread) finish before measuring
         for name, (proc, _) in servers.items():
+            # Measure settled servers: start-up work (the SDK warm-up thread) is over.
+            wait_idle(proc.pid)
             print(f"{name} serve idle RSS after seeding: {rss_mib(proc.pid):.0f} MiB")
         print(f"bare FastAPI idle RSS: {rss_mib(bare.pid):.0f} MiB")
         results: dict[tuple[str, str, int], list[float]] = {}
