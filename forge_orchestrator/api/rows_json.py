@@ -43,8 +43,9 @@ def row_encoder(model: type[BaseModel], **convert: Convert) -> Callable[[Mapping
 
 
 def json_bytes(value: Any) -> bytes:
-    """pydantic's own JSON writer, the one FastAPI uses for a declared response model."""
-    return to_json(value)
+    """pydantic's own JSON writer, the one FastAPI uses for a declared response model (which
+    writes inf and NaN as null)."""
+    return to_json(value, inf_nan_mode="null")
 
 
 def json_response(body: bytes, status_code: int = 200) -> Response:

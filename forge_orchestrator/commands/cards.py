@@ -211,9 +211,10 @@ def list_cards(engine: Engine, *, q: str | None = None, tag: str | None = None) 
         return [_card_model(c) for c in card_list(conn, q=q, tag=tag)]
 
 
-def _parsed(text: str | None) -> Any:
-    if text is None:
-        return None
+def _parsed(text: Any) -> Any:
+    if not isinstance(text, str):
+        # None, or a bare number (explanation 5): SQLite's column affinity stored it as one.
+        return text
     try:
         return from_json(text)
     except ValueError:  # what pydantic's parser refuses (a lone surrogate): the stdlib's reading

@@ -95,6 +95,11 @@ def test_card_list_is_the_models_json(client: TestClient) -> None:
         "explanation": {"steps": [{"n": 1, "f": 0.5, "big": 1e22, "none": None, "t": "ß"}]},
     }
     card_id = client.post("/api/commands", json=full).json()["id"]
+    # A bare number is stored as a number (SQLite affinity); 1e400 parses as inf, written null.
+    for odd in ("5", "1.5", "1e400", '[1e400, "x"]'):
+        body = f'{{"name": "odd", "command": "ls", "explanation": {odd}}}'
+        headers = {"content-type": "application/json"}
+        client.post("/api/commands", content=body, headers=headers).raise_for_status()
     engine = client.app.state.engine  # type: ignore[attr-defined]
     with engine.begin() as conn:
         conn.execute(
@@ -113,5 +118,7 @@ def test_card_list_is_the_models_json(client: TestClient) -> None:
         # and what validating it again gives: every field present, typed as declared
         assert answer.content == adapter.dump_json(adapter.validate_json(answer.content))
     listed = client.get("/api/commands").json()
-    assert listed[0]["last_run"]["status"] == "failed" and listed[1]["last_run"] is None
-    assert [v["name"] for v in listed[0]["variables"]] == ["pattern", "dir"]
+    full_card = next(c for c in listed if c["id"] == card_id)
+    assert full_card["last_run"]["status"] == "failed"
+    assert [c["explanation"] for c in listed if c["name"] == "odd"] == [[None, "x"], None, 1.5, 5]
+    assert [v["name"] for v in full_card["variables"]] == ["pattern", "dir"]
