@@ -1,9 +1,12 @@
 """Read routes under concurrency: wrk against the real `serve` beside a bare FastAPI floor.
 
 Run: .venv/bin/python bench/bench_throughput.py [--seconds 8] [--conns 1,32] [--repeats 1]
+                                               [--baseline /path/to/other/checkout]
 Needs Debian's wrk (`apt-get install wrk`). Seeds 100 ledger rows and 100 cards, then measures
 GET /api/health, /api/ledger?limit=50 and /api/commands at each connection count. The floor is a
-bare FastAPI app answering the same JSON under the same uvicorn settings.
+bare FastAPI app answering the same JSON under the same uvicorn settings. With --baseline, a
+second `serve` runs from that checkout (PYTHONPATH) and its cells are interleaved with these,
+so both are measured under the same load of a shared machine.
 Targets (issue #16): c=32 >= c=1 on every route; health within 1.5x of the floor at c=32;
 ledger and commands at least 4x the figures measured before the change (321 and 129 req/s at c=32).
 """
@@ -24,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -34,6 +38,9 @@ from forge_orchestrator.db.engine import make_engine  # noqa: E402
 from forge_orchestrator.db.migrate import upgrade  # noqa: E402
 from forge_orchestrator.db.utils import utcnow  # noqa: E402
 from forge_orchestrator.ledger.recorder import record_many  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_commands import wait_idle  # noqa: E402
 
 BARE_APP = """
 from fastapi import FastAPI
@@ -114,12 +121,26 @@ def wrk(url: str, conns: int, seconds: int, token: str | None) -> float:
 
 
 def start(cmd: list[str], env: dict[str, str], cwd: str, port: int) -> subprocess.Popen[bytes]:
+    started = time.perf_counter()
     proc = subprocess.Popen(
         cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
     wait_healthy(proc, port)
+    print(f"  {cmd[2]} from {cwd}: healthy after {time.perf_counter() - started:.2f} s")
     return proc
+
+
+def start_forge(tree: Path, data: Path, env: dict[str, str], token: str) -> tuple[Any, int]:
+    port = free_port()
+    data.mkdir(mode=0o700)
+    forge_env = {**env, "FORGE_TOKEN": token, "FORGE_LOG_LEVEL": "warning", "PYTHONPATH": str(tree)}
+    proc = start(
+        [sys.executable, "-m", "forge_orchestrator.cli", "serve", "--no-browser",
+         "--port", str(port), "--data-dir", str(data)],
+        forge_env, str(tree), port,
+    )  # fmt: skip
+    return proc, port
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -140,6 +161,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--conns", default="1,32")
     parser.add_argument("--repeats", type=int, default=1, help="cells per figure (median shown)")
+    parser.add_argument("--baseline", type=Path, help="another checkout to measure beside this")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
@@ -150,26 +172,24 @@ def main() -> None:
     procs: list[subprocess.Popen[bytes]] = []
     try:
         Path(tmp, "bare_app.py").write_text(BARE_APP)
-        bare_port, forge_port = free_port(), free_port()
+        bare_port = free_port()
         bare = start(
             [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(bare_port),
              "--log-level", "warning", "--no-access-log"],
             env, str(tmp), bare_port,
         )  # fmt: skip
         procs.append(bare)
-        data = tmp / "data"
-        data.mkdir(mode=0o700)
-        forge_env = {**env, "FORGE_TOKEN": token, "FORGE_LOG_LEVEL": "warning"}
-        forge = start(
-            [sys.executable, "-m", "forge_orchestrator.cli", "serve", "--no-browser",
-             "--port", str(forge_port), "--data-dir", str(data)],
-            forge_env, str(ROOT), forge_port,
-        )  # fmt: skip
-        procs.append(forge)
-        seed(data, token, forge_port)
-        time.sleep(1.0)  # let start-up work (SDK warm-up thread) finish before measuring
-        print(f"forge serve idle RSS after seeding: {rss_mib(forge.pid):.0f} MiB "
-              f"(bare FastAPI: {rss_mib(bare.pid):.0f} MiB)")  # fmt: skip
+        servers = {"forge": start_forge(ROOT, tmp / "data", env, token)}
+        if args.baseline:
+            servers["base"] = start_forge(args.baseline.resolve(), tmp / "base", env, token)
+        procs += [proc for proc, _ in servers.values()]
+        for name, (_, port) in servers.items():
+            seed(tmp / ("data" if name == "forge" else "base"), token, port)
+        for name, (proc, _) in servers.items():
+            # Measure settled servers: start-up work (the SDK warm-up thread) is over.
+            wait_idle(proc.pid)
+            print(f"{name} serve idle RSS after seeding: {rss_mib(proc.pid):.0f} MiB")
+        print(f"bare FastAPI idle RSS: {rss_mib(bare.pid):.0f} MiB")
         results: dict[tuple[str, str, int], list[float]] = {}
         for _ in range(args.repeats):
             for c in conns:
@@ -178,16 +198,17 @@ def main() -> None:
                     wrk(url, c, args.seconds, None)
                 )
                 for route in ROUTES:
-                    url = f"http://127.0.0.1:{forge_port}{route}"
-                    results.setdefault(("forge", route, c), []).append(
-                        wrk(url, c, args.seconds, token)
-                    )
+                    for name, (_, port) in servers.items():
+                        url = f"http://127.0.0.1:{port}{route}"
+                        results.setdefault((name, route, c), []).append(
+                            wrk(url, c, args.seconds, token)
+                        )
         med = {k: statistics.median(v) for k, v in results.items()}
         spread = {k: (min(v), max(v)) for k, v in results.items()}
         print(f"req/s, wrk {args.seconds} s cells, median of {args.repeats} (min-max):")
         header = "".join(f"{'c=' + str(c):>24}" for c in conns)
         print(f"  {'route':<34}{header}")
-        rows = [("floor", "/api/health")] + [("forge", r) for r in ROUTES]
+        rows = [("floor", "/api/health")] + [(n, r) for r in ROUTES for n in sorted(servers)]
         for who, route in rows:
             cells = ""
             for c in conns:
@@ -206,6 +227,9 @@ def main() -> None:
             print(
                 f"  {route} at c={top}: {gain:.1f}x the issue's {before:.0f} req/s (target >= 4x)"
             )
+            if "base" in servers:
+                same_run = med[("forge", route, top)] / med[("base", route, top)]
+                print(f"  {route} at c={top}: {same_run:.1f}x the baseline in this run")
     finally:
         for proc in procs:
             stop(proc)

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from . import __version__
 from .api import build_api_router
+from .api.health import fast_health_route
 from .auth.logredact import install_log_redaction
 from .auth.sessions import AuthState
 from .auth.tokens import load_or_create_token, secure_data_dir
@@ -64,7 +65,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.guard = guard
     install_error_handlers(app)
-    app.include_router(build_api_router(), prefix="/api")
+    build_api_router(app.router, prefix="/api")
+    app.router.routes.insert(0, fast_health_route("/api/health"))
     mount_spa(app)
     app.add_middleware(JsonDepthLimit)  # inside SecurityMiddleware: after auth and size checks
     app.add_middleware(

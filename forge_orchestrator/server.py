@@ -37,13 +37,18 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(settings: Settings) -> int:
+def configure_logging(settings: Settings) -> None:
+    """The configured level for Forge; per-call lines of the HTTP client only at debug."""
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    if settings.log_level.lower() != "debug":
-        # The SDKs' httpx logs one INFO line per LLM call; the ledger already records each one.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    # The SDKs' httpx logs one INFO line per LLM call; the ledger already records each one.
+    debug = settings.log_level.lower() == "debug"
+    logging.getLogger("httpx").setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+def serve(settings: Settings) -> int:
+    configure_logging(settings)
     if settings.allow_remote:
         print(
             "WARNING: --allow-remote accepts requests for any Host name. Anyone who can reach "

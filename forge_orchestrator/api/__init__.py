@@ -23,10 +23,12 @@ from . import (
     sessions,
     terminal,
 )
+from .flat import add_flat
 
 
-def build_api_router() -> APIRouter:
-    router = APIRouter(responses=COMMON_ERRORS)
+def build_api_router(target: APIRouter | None = None, prefix: str = "") -> APIRouter:
+    """Every API route, added flat to `target` (a new router if None) under `prefix`."""
+    router = APIRouter(responses=COMMON_ERRORS) if target is None else target
     for module in (
         command_runs,
         commands,
@@ -45,10 +47,12 @@ def build_api_router() -> APIRouter:
         optimizations,
         sessions,
     ):
-        router.include_router(module.router)
+        add_flat(router, module.router, prefix=prefix, responses=COMMON_ERRORS)
 
     @router.api_route(
-        "/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+        prefix + "/{rest:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
     )
     async def unknown_api_path(rest: str) -> None:
         raise NotFound(f"No API route /api/{rest}")

@@ -17,8 +17,10 @@ from ..commands.models import (
     OnDuplicate,
 )
 from ..db.engine import app_engine
+from ..db.service import app_db
 from ..errors import ErrorResponse
 from ..request_limits import parse_body
+from .rows_json import json_bytes, json_response
 
 _WHY = {
     404: "No such card or run.",
@@ -49,8 +51,11 @@ async def list_cards(
         None, max_length=500, description="Text in name, command, description or tags."
     ),
     tag: str | None = Query(None, max_length=50),
-) -> list[Card]:
-    return await run_in_threadpool(cards.list_cards, app_engine(request.app), q=q, tag=tag)
+) -> Response:
+    body = await app_db(request.app).read(
+        lambda conn: json_bytes(cards.card_list(conn, q=q, tag=tag))
+    )
+    return json_response(body)
 
 
 @router.post("", response_model=Card, status_code=201)

@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from starlette.concurrency import run_in_threadpool
 
+from ..db.service import app_db
 from ..db.utils import iso
 from ..ledger.call_detail import CaptureState, call_detail
 from ..ledger.capture import CapturePolicy
-from ..ledger.queries import MAX_LIMIT, ListFilters, list_entries
+from ..ledger.queries import MAX_LIMIT, ListFilters, entries_page
+from .rows_json import json_bytes, json_response, row_encoder
 
 router = APIRouter(tags=["ledger"])
 
@@ -64,18 +66,25 @@ class LedgerPage(BaseModel):
     next_cursor: str | None
 
 
+_item = row_encoder(LedgerItem, timestamp=iso)
+
+
+def page_json(rows: list[dict[str, Any]], next_cursor: str | None) -> bytes:
+    """The LedgerPage of these rows, as FastAPI would write it from the models."""
+    return json_bytes({"items": [_item(r) for r in rows], "next_cursor": next_cursor})
+
+
 @router.get("/ledger", response_model=LedgerPage)
 async def list_ledger(
     request: Request,
     filters: Annotated[ListFilters, Query()],
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> LedgerPage:
-    rows, next_cursor = await run_in_threadpool(
-        list_entries, request.app.state.engine, filters, limit=limit, cursor=cursor
+) -> Response:
+    body = await app_db(request.app).read(
+        lambda conn: page_json(*entries_page(conn, filters, limit=limit, cursor=cursor))
     )
-    items: list[Any] = [LedgerItem.model_validate(r) for r in rows]
-    return LedgerPage(items=items, next_cursor=next_cursor)
+    return json_response(body)
 
 
 class CallMessage(BaseModel):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import Engine, Select, select, tuple_
+from sqlalchemy import Connection, Engine, Select, select, tuple_
 
 from ..db.tables import token_ledger
 from ..errors import ValidationFailed
@@ -94,6 +94,14 @@ def list_entries(
     engine: Engine, filters: LedgerFilters, *, limit: int = 50, cursor: str | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Rows newest first (timestamp, then id) and the cursor of the next page, if any."""
+    with engine.connect() as conn:
+        return entries_page(conn, filters, limit=limit, cursor=cursor)
+
+
+def entries_page(
+    conn: Connection, filters: LedgerFilters, *, limit: int = 50, cursor: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """:func:`list_entries` on the caller's connection (``await db.read(...)``)."""
     limit = max(1, min(limit, MAX_LIMIT))
     stmt = apply_filters(select(token_ledger), filters)
     if cursor:
@@ -101,8 +109,9 @@ def list_entries(
         # A row-value comparison is one index range; the OR form made SQLite scan from the top.
         stmt = stmt.where(tuple_(L.timestamp, L.id) < tuple_(ts, row_id))
     stmt = stmt.order_by(L.timestamp.desc(), L.id.desc()).limit(limit + 1)
-    with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(stmt)]
+    result = conn.execute(stmt)
+    keys = list(result.keys())
+    rows = [dict(zip(keys, values, strict=True)) for values in result.all()]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
