@@ -1,0 +1,59 @@
+"""OpenAI: GPT models through Chat Completions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..pricing.usage import Usage
+from .failure import stainless_classifier
+from .spec import Vendor
+
+
+def _count(obj: Any, name: str) -> int:
+    """A count from an SDK model or, for a field the SDK type lacks, from its extra dict."""
+    value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+    return int(value or 0)
+
+
+def usage_from(u: Any) -> Usage | None:
+    """Chat Completions usage: prompt_tokens already includes cached tokens.
+
+    cache_write_tokens is the whole write (30-minute retention unless split). Chat
+    Completions' usage type has no TTL split; the Responses API reports one as
+    ``cache_write_tokens_details.ttl_12h_tokens``, so that object is read here too when a
+    server sends it, and the 12-hour part is billed at the extended-retention rate.
+    """
+    if u is None:
+        return None
+    prompt = getattr(u, "prompt_tokens_details", None)
+    completion = getattr(u, "completion_tokens_details", None)
+    written = _count(prompt, "cache_write_tokens") if prompt else 0
+    split = getattr(prompt, "cache_write_tokens_details", None) if prompt else None
+    extended = _count(split, "ttl_12h_tokens") if split is not None else 0
+    return Usage(
+        input_tokens=u.prompt_tokens or 0,
+        output_tokens=u.completion_tokens or 0,
+        cached_input_tokens=_count(prompt, "cached_tokens") if prompt else 0,
+        cache_write_tokens=written,
+        cache_write_extended_tokens=min(extended, written),
+        reasoning_tokens=_count(completion, "reasoning_tokens") if completion else 0,
+    )
+
+
+VENDOR = Vendor(
+    name="openai",
+    label="OpenAI",
+    adapter="forge_orchestrator.llm.providers.openai_chat:build",
+    key_env=("OPENAI_API_KEY",),
+    base_url_env="OPENAI_BASE_URL",
+    default_base_url="https://api.openai.com/v1",
+    default_model="gpt-6.2-sol",
+    models=r"^(gpt-|o\d|chatgpt-)",
+    classify=stainless_classifier("openai"),
+    usage=usage_from,
+    sdk="openai",
+    order=10,
+    key_hint="sk-…",
+    key_url="https://platform.openai.com/api-keys",
+    help="GPT models through the official openai SDK (Chat Completions).",
+)
