@@ -48,6 +48,8 @@ class VendorInfo(BaseModel):
     key_hint: str
     key_url: str | None
     help: str
+    models: str | None = Field(description="regular expression for the model ids it serves")
+    tokenizer: str | None = Field(description="tokenizer that counts exactly; None: estimate")
 
 
 class ProviderInfo(BaseModel):
@@ -82,6 +84,8 @@ def vendor_infos() -> list[VendorInfo]:
             key_hint=v.key_hint,
             key_url=v.key_url,
             help=v.help,
+            models=v.models,
+            tokenizer=v.tokenizer,
         )
         for v in registry.all()
     ]

@@ -53,6 +53,7 @@ VENDOR = Vendor(
     usage=usage_from,
     sdk="openai",
     order=10,
+    tokenizer="o200k_base",
     key_hint="sk-…",
     key_url="https://platform.openai.com/api-keys",
     help="GPT models through the official openai SDK (Chat Completions).",

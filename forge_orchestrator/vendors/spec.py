@@ -43,6 +43,8 @@ class Vendor:
     key_url: str | None = None
     needs_base_url: bool = False
     help: str = ""
+    # The browser's tokenizer that counts this vendor's tokens exactly; None: an estimate.
+    tokenizer: str | None = None
     _compiled: tuple[re.Pattern[str] | None, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
