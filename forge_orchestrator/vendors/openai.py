@@ -1,4 +1,4 @@
-"""OpenAI: GPT models through Chat Completions."""
+"""OpenAI: Chat Completions for most models, the Responses API for the models only it serves."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 from ..pricing.usage import Usage
 from .failure import stainless_classifier
 from .spec import Vendor
+
+RESPONSES_ONLY = r"^(gpt-5(\.\d+)?-pro|o\d+-pro)($|-)"
 
 
 def _count(obj: Any, name: str) -> int:
@@ -40,10 +42,31 @@ def usage_from(u: Any) -> Usage | None:
     )
 
 
+def responses_usage_from(u: Any) -> Usage | None:
+    """Responses API usage: input_tokens includes cached ones; output includes reasoning."""
+    if u is None:
+        return None
+    details = getattr(u, "input_tokens_details", None)
+    out_details = getattr(u, "output_tokens_details", None)
+    written = _count(details, "cache_write_tokens") if details else 0
+    split = getattr(details, "cache_write_tokens_details", None) if details else None
+    extended = _count(split, "ttl_12h_tokens") if split is not None else 0
+    return Usage(
+        input_tokens=_count(u, "input_tokens"),
+        output_tokens=_count(u, "output_tokens"),
+        cached_input_tokens=_count(details, "cached_tokens") if details else 0,
+        cache_write_tokens=written,
+        cache_write_extended_tokens=min(extended, written),
+        reasoning_tokens=_count(out_details, "reasoning_tokens") if out_details else 0,
+    )
+
+
 VENDOR = Vendor(
     name="openai",
     label="OpenAI",
     adapter="forge_orchestrator.llm.providers.openai_chat:build",
+    # Served by the Responses API only (model-prices.md): gpt-5.5-pro and the other pro models.
+    routes=((RESPONSES_ONLY, "forge_orchestrator.llm.providers.openai_responses:build"),),
     key_env=("OPENAI_API_KEY",),
     base_url_env="OPENAI_BASE_URL",
     default_base_url="https://api.openai.com/v1",
@@ -56,5 +79,5 @@ VENDOR = Vendor(
     tokenizer="o200k_base",
     key_hint="sk-…",
     key_url="https://platform.openai.com/api-keys",
-    help="GPT models through the official openai SDK (Chat Completions).",
+    help="GPT models through the official openai SDK (Chat Completions; Responses for pro models).",
 )

@@ -1,4 +1,4 @@
-"""A fake LLM provider on loopback speaking OpenAI Chat Completions and Anthropic Messages.
+"""A fake LLM provider on loopback: OpenAI Chat Completions and Responses, Anthropic Messages.
 
 Tests drive it through the official SDKs by pointing their base URL here. Each completion
 request takes the next scripted ``Reply`` (or a default one) and every request is recorded.
@@ -15,6 +15,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fakes import responses_wire
 
 DEFAULT_MODELS = ["gpt-6.2-sol", "gpt-6-luna", "claude-sonnet-5-5", "claude-haiku-5-5"]
 
@@ -97,7 +99,8 @@ class FakeLLMServer:
             self.replies.extend(replies)
 
     def completion_requests(self) -> list[Received]:
-        return [r for r in self.requests if r.path.endswith(("/chat/completions", "/messages"))]
+        ends = ("/chat/completions", "/messages", "/responses")
+        return [r for r in self.requests if r.path.split("?")[0].endswith(ends)]
 
     def _next_reply(self) -> Reply:
         with self._lock:
@@ -157,6 +160,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._complete(body or {}, anthropic=False)
         elif path.endswith("/messages"):
             self._complete(body or {}, anthropic=True)
+        elif path.endswith("/responses"):
+            self._complete(body or {}, anthropic=False, wire=responses_wire)
         else:
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
 
@@ -200,7 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
             }
         self._send_json(200, body)
 
-    def _complete(self, body: dict[str, Any], *, anthropic: bool) -> None:
+    def _complete(self, body: dict[str, Any], *, anthropic: bool, wire: Any = None) -> None:
         reply = self.fake._next_reply()
         if reply.hang:
             self.fake._release.wait(600)
@@ -217,7 +222,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_raw(200, b'{"id": "broken", "choices": [', "application/json", {})
             return
         model = reply.model or str(body.get("model") or "unknown-model")
-        if body.get("stream"):
+        if wire is not None:  # another wire format, in its own module
+            (wire.stream if body.get("stream") else wire.complete)(self, reply, model, body)
+        elif body.get("stream"):
             if anthropic:
                 self._anthropic_stream(reply, model)
             else:
