@@ -57,6 +57,11 @@ def response(
     }
 
 
+def serve(handler: Any, reply: Any, body: dict[str, Any]) -> None:
+    model = reply.model or str(body.get("model") or "unknown-model")
+    (stream if body.get("stream") else complete)(handler, reply, model, body)
+
+
 def complete(handler: Any, reply: Any, model: str, body: dict[str, Any]) -> None:
     rid = f"resp_{uuid.uuid4().hex[:16]}"
     item = _message(f"msg_{uuid.uuid4().hex[:12]}", reply.text, "completed")

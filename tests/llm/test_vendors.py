@@ -73,3 +73,11 @@ def test_a_local_server_named_like_a_builtin_vendor_is_a_clear_error() -> None:
     with pytest.raises(NotConfigured, match="named like a built-in provider") as caught:
         load({"compatible": [server]})
     assert "Anthropic" in str(caught.value.details)
+
+
+def test_a_server_saved_as_gemini_before_gemini_was_built_in_is_named_in_the_error() -> None:
+    stored = {"compatible": [{"name": "gemini", "base_url": "http://127.0.0.1:8080/v1"}]}
+    with pytest.raises(NotConfigured) as caught:
+        load(stored)
+    assert "'gemini' (Google Gemini)" in str(caught.value.details)
+    assert vendors.for_model("gemini-2.5-flash") is vendors.get("gemini")

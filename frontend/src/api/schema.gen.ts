@@ -2342,6 +2342,7 @@ export interface components {
              * @description used when a call names no provider and no model
              */
             default_provider?: string | null;
+            gemini?: components["schemas"]["VendorSettings"];
             openai?: components["schemas"]["VendorSettings"];
         };
         /** ProvidersView */
