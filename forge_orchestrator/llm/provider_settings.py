@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -135,11 +136,14 @@ else:
 
 
 class ProviderSettingsStore:
-    """Served from memory for a moment (memory.Remembered); a write here forgets the copy."""
+    """Served from memory (memory.Remembered) until a write here forgets the copy.
+
+    Kept without a time limit: async routes and pricing read it on the event loop, where a
+    re-read every few seconds would wait on the database. Only this process writes it."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._memory: Remembered[str, ProvidersConfig] = Remembered()
+        self._memory: Remembered[str, ProvidersConfig] = Remembered(ttl_s=math.inf)
 
     def get(self) -> ProvidersConfig:
         hit, cached = self._memory.recall(SETTINGS_KEY)

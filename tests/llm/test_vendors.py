@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import Engine
 
 from forge_orchestrator import vendors
 from forge_orchestrator.errors import NotConfigured
-from forge_orchestrator.llm.provider_settings import ProvidersConfig, load
+from forge_orchestrator.llm.provider_settings import ProvidersConfig, ProviderSettingsStore, load
 
 PACKAGE = Path(vendors.__file__).parent
 ALLOWED = ("forge_orchestrator.pricing", "forge_orchestrator.errors", "forge_orchestrator.redact")
@@ -81,3 +82,13 @@ def test_a_server_saved_as_gemini_before_gemini_was_built_in_is_named_in_the_err
         load(stored)
     assert "'gemini' (Google Gemini)" in str(caught.value.details)
     assert vendors.for_model("gemini-2.5-flash") is vendors.get("gemini")
+
+
+def test_the_settings_store_serves_its_copy_until_a_write_forgets_it(engine: Engine) -> None:
+    store = ProviderSettingsStore(engine)
+    first = store.get()
+    assert store.get() is first  # served from memory
+    changed = first.model_copy(update={"default_provider": "anthropic"})
+    store.put(changed)
+    assert store.get().default_provider == "anthropic"
+    assert ProviderSettingsStore(engine).get().default_provider == "anthropic"
