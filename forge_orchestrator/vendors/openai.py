@@ -17,6 +17,22 @@ def _count(obj: Any, name: str) -> int:
     return int(value or 0)
 
 
+def _usage(prompt: int, output: int, in_details: Any, out_details: Any) -> Usage:
+    """Both APIs nest the cached subset, the cache writes (with an optional 12-hour TTL
+    split) and the reasoning subset the same way, under differently named fields."""
+    written = _count(in_details, "cache_write_tokens") if in_details else 0
+    split = getattr(in_details, "cache_write_tokens_details", None) if in_details else None
+    extended = _count(split, "ttl_12h_tokens") if split is not None else 0
+    return Usage(
+        input_tokens=prompt,
+        output_tokens=output,
+        cached_input_tokens=_count(in_details, "cached_tokens") if in_details else 0,
+        cache_write_tokens=written,
+        cache_write_extended_tokens=min(extended, written),
+        reasoning_tokens=_count(out_details, "reasoning_tokens") if out_details else 0,
+    )
+
+
 def usage_from(u: Any) -> Usage | None:
     """Chat Completions usage: prompt_tokens already includes cached tokens.
 
@@ -27,18 +43,11 @@ def usage_from(u: Any) -> Usage | None:
     """
     if u is None:
         return None
-    prompt = getattr(u, "prompt_tokens_details", None)
-    completion = getattr(u, "completion_tokens_details", None)
-    written = _count(prompt, "cache_write_tokens") if prompt else 0
-    split = getattr(prompt, "cache_write_tokens_details", None) if prompt else None
-    extended = _count(split, "ttl_12h_tokens") if split is not None else 0
-    return Usage(
-        input_tokens=u.prompt_tokens or 0,
-        output_tokens=u.completion_tokens or 0,
-        cached_input_tokens=_count(prompt, "cached_tokens") if prompt else 0,
-        cache_write_tokens=written,
-        cache_write_extended_tokens=min(extended, written),
-        reasoning_tokens=_count(completion, "reasoning_tokens") if completion else 0,
+    return _usage(
+        u.prompt_tokens or 0,
+        u.completion_tokens or 0,
+        getattr(u, "prompt_tokens_details", None),
+        getattr(u, "completion_tokens_details", None),
     )
 
 
@@ -46,18 +55,11 @@ def responses_usage_from(u: Any) -> Usage | None:
     """Responses API usage: input_tokens includes cached ones; output includes reasoning."""
     if u is None:
         return None
-    details = getattr(u, "input_tokens_details", None)
-    out_details = getattr(u, "output_tokens_details", None)
-    written = _count(details, "cache_write_tokens") if details else 0
-    split = getattr(details, "cache_write_tokens_details", None) if details else None
-    extended = _count(split, "ttl_12h_tokens") if split is not None else 0
-    return Usage(
-        input_tokens=_count(u, "input_tokens"),
-        output_tokens=_count(u, "output_tokens"),
-        cached_input_tokens=_count(details, "cached_tokens") if details else 0,
-        cache_write_tokens=written,
-        cache_write_extended_tokens=min(extended, written),
-        reasoning_tokens=_count(out_details, "reasoning_tokens") if out_details else 0,
+    return _usage(
+        _count(u, "input_tokens"),
+        _count(u, "output_tokens"),
+        getattr(u, "input_tokens_details", None),
+        getattr(u, "output_tokens_details", None),
     )
 
 

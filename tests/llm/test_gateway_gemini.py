@@ -7,10 +7,11 @@ from sqlalchemy import Engine
 
 from forge_orchestrator.errors import NotConfigured, ProviderError
 from forge_orchestrator.llm.gateway import Gateway
-from forge_orchestrator.llm.types import ChatMessage, LLMRequest, StreamDone, TextDelta
+from forge_orchestrator.llm.types import ChatMessage, LLMRequest
 from tests.fakes.llm_server import FakeLLMServer, Reply
 
 from .conftest import ledger_rows
+from .test_gateway_stream import collect
 
 GEMINI_KEY = "AIzaFakeGeminiKey0123456789abcdefFAKE"
 # gemini-2.5-flash: 0.30 / 2.50 USD per MTok, cached input 0.03.
@@ -71,15 +72,9 @@ async def test_a_gemini_stream_keeps_the_final_usage(
     gateway: Gateway, engine: Engine, gemini: FakeLLMServer
 ) -> None:
     gemini.script(Reply(text="one two three", input_tokens=30, output_tokens=3))
-    texts: list[str] = []
-    done: StreamDone | None = None
-    async for event in gateway.stream(req()):
-        if isinstance(event, TextDelta):
-            texts.append(event.text)
-        else:
-            done = event
+    texts, done = await collect(gateway, req())
     assert texts == ["one", " two", " three"]
-    assert done is not None and done.result.usage_source == "provider"
+    assert done.result.usage_source == "provider"
     sent = gemini.completion_requests()[-1]
     assert sent.path == "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
     [row] = ledger_rows(engine)

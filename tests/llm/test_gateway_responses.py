@@ -7,10 +7,11 @@ from sqlalchemy import Engine
 
 from forge_orchestrator.errors import ProviderError
 from forge_orchestrator.llm.gateway import Gateway
-from forge_orchestrator.llm.types import ChatMessage, LLMRequest, StreamDone, TextDelta
+from forge_orchestrator.llm.types import ChatMessage, LLMRequest
 from tests.fakes.llm_server import FakeLLMServer, Reply
 
 from .conftest import ledger_rows
+from .test_gateway_stream import collect
 
 # gpt-5.5-pro: 30 / 180 USD per MTok, no cached rate (cached input is billed as input).
 IN, OUT = 30.0, 180.0
@@ -65,15 +66,9 @@ async def test_a_responses_stream_takes_usage_from_response_completed(
     fake_llm_env.script(
         Reply(text="one two three", input_tokens=40, output_tokens=30, reasoning_tokens=27)
     )
-    texts: list[str] = []
-    done: StreamDone | None = None
-    async for event in gateway.stream(req()):
-        if isinstance(event, TextDelta):
-            texts.append(event.text)
-        else:
-            done = event
+    texts, done = await collect(gateway, req())
     assert texts == ["one", " two", " three"]
-    assert done is not None and done.result.usage_source == "provider"
+    assert done.result.usage_source == "provider"
     [row] = ledger_rows(engine)
     assert (row["input_tokens"], row["output_tokens"], row["reasoning_tokens"]) == (40, 30, 27)
     assert row["streamed"] is True and row["model_used"] == "gpt-5.5-pro"
