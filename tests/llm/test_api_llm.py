@@ -51,7 +51,11 @@ def test_model_catalogue_shows_prices_and_configuration(
 
 def test_unconfigured_providers_are_listed_as_such(client: TestClient) -> None:
     providers = client.get("/api/llm/models").json()["providers"]
-    assert [p["configured"] for p in providers] == [False, False]
+    assert [p["configured"] for p in providers] == [
+        False,
+        False,
+        False,
+    ]  # openai, anthropic, gemini
     assert {p["key_source"] for p in providers} == {"none"}
 
 
