@@ -5,7 +5,7 @@ list decides what a child never inherits:
 
 - the server's own secret settings (FORGE_TOKEN, FORGE_DATABASE_URL, which may carry a database
   password, and any other SecretStr field of Settings);
-- the provider key variables the gateway reads (OPENAI_API_KEY, ANTHROPIC_API_KEY). Forge holds
+- the provider key variables the gateway reads (OPENAI_API_KEY, ANTHROPIC_API_KEY, …). Forge holds
   them to call providers; a command, possibly written by an LLM, does not need them, and a run
   whose output shows them (``env``) could pass them on to an LLM prompt downstream. A caller
   who wants one in a child passes it explicitly as an override;
@@ -19,9 +19,10 @@ from collections.abc import Mapping
 
 from .errors import ValidationFailed
 from .settings import Settings
+from .vendors import registry
 
-# Kept in step with llm/targets.py ENV_KEYS (a test checks); not imported to keep this a leaf.
-PROVIDER_KEY_VARS: frozenset[str] = frozenset({"OPENAI_API_KEY", "ANTHROPIC_API_KEY"})
+# Every vendor's key variables, from the specs: a new provider's key is hidden too.
+PROVIDER_KEY_VARS: frozenset[str] = registry.key_env_vars()
 BINDING_PREFIXES = ("FORGE_VAR_", "FORGE_REF_")
 
 

@@ -7,7 +7,14 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import ValidationFailed
-from ..llm.catalog import ModelCatalog, ProviderInfo, catalog, provider_infos
+from ..llm.catalog import (
+    ModelCatalog,
+    ProviderInfo,
+    VendorInfo,
+    catalog,
+    provider_infos,
+    vendor_infos,
+)
 from ..llm.gateway import Gateway
 from ..llm.provider_settings import ProvidersConfig, check_base_url
 from ..llm.tokens import count_text
@@ -36,6 +43,7 @@ class TokenEstimate(BaseModel):
 class ProvidersView(BaseModel):
     settings: ProvidersConfig
     providers: list[ProviderInfo]
+    vendors: list[VendorInfo]
 
 
 class DiscoverIn(BaseModel):
@@ -67,7 +75,9 @@ async def estimate_tokens(body: TokenEstimateIn) -> TokenEstimate:
 
 def _view(gw: Gateway) -> ProvidersView:
     cfg = gw.providers.get()
-    return ProvidersView(settings=cfg, providers=provider_infos(cfg, gw.secrets()))
+    return ProvidersView(
+        settings=cfg, providers=provider_infos(cfg, gw.secrets()), vendors=vendor_infos()
+    )
 
 
 @router.get("/settings/providers", response_model=ProvidersView)

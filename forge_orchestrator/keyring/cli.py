@@ -12,6 +12,7 @@ from typing import Any
 from ..cli_support import add_data_dir_option, settings_from_args
 from ..db.utils import iso
 from ..errors import AppError
+from ..vendors import registry
 from .encrypted_backend import EncryptedBackend
 from .rotate import rotate_master
 from .store import SecretStore
@@ -104,7 +105,10 @@ def register(subparsers: Any) -> None:
     set_p = keys_sub.add_parser(
         "set", help="store a secret; the value is read without echo, or from stdin when piped"
     )
-    set_p.add_argument("name", help="key name: openai, anthropic, a local server, or any name")
+    set_p.add_argument(
+        "name",
+        help=f"key name: {', '.join(registry.builtin_names())}, a local server, or any name",
+    )
     list_p = keys_sub.add_parser("list", help="list stored names with a masked tail")
     del_p = keys_sub.add_parser("delete", help="delete a stored secret")
     del_p.add_argument("name")

@@ -7,14 +7,22 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from ..db.tables import app_settings
 from ..errors import NotConfigured, ValidationFailed
-from ..llm.targets import ENV_KEYS
+from ..vendors import registry
 from .models import SecretInfo, StorageKind, validate_name
 from .store import SecretStore
 
-WELL_KNOWN = {"openai": "openai", "anthropic": "anthropic"}
+# The app_settings row the provider settings live in (llm/provider_settings.py writes it).
+PROVIDERS_SETTINGS_KEY = "providers"
+
+
+def well_known() -> dict[str, str]:
+    """Key name → provider for every built-in vendor (a vendor's key is stored under its name)."""
+    return {name: name for name in registry.builtin_names()}
 
 
 @dataclass(frozen=True)
@@ -32,8 +40,11 @@ class KeyRow:
 
 def env_var(name: str, key_providers: dict[str, str]) -> str | None:
     """The variable (e.g. OPENAI_API_KEY) set in the server's environment for this key, if any."""
-    var = ENV_KEYS.get(key_providers.get(name) or "") if name in WELL_KNOWN else None
-    return var if var and os.environ.get(var) else None
+    provider = key_providers.get(name)
+    vendor = registry.find(provider or "") if name in well_known() else None
+    if vendor is None:
+        return None
+    return next((var for var in vendor.key_env if os.environ.get(var)), None)
 
 
 def key_rows(store: SecretStore, key_providers: dict[str, str]) -> list[KeyRow]:
@@ -74,7 +85,8 @@ async def test_key(
     if provider is None:
         raise ValidationFailed(
             f"'{name}' is not a provider key, so there is nothing to test it against. "
-            "Provider keys are openai, anthropic and the configured local servers."
+            f"Provider keys are {', '.join(registry.builtin_names())} and the configured local "
+            "servers."
         )
     # As a call would: a stored key wins, else the environment's.
     value = await run_in_threadpool(store.get, name)
@@ -94,15 +106,27 @@ async def test_key(
 
 
 def key_providers(state: Any) -> dict[str, str]:
-    """Key name → provider name: the well-known providers plus one per OpenAI-compatible server
+    """Key name → provider name: the built-in vendors plus one per OpenAI-compatible server
     (its `api_key_name`, or its own name when it has none yet)."""
-    from ..llm.provider_settings import ProviderSettingsStore
-
-    # The gateway's store serves a cached copy; without a gateway, read the table directly.
-    settings_store = getattr(getattr(state, "gateway", None), "providers", None)
-    if not isinstance(settings_store, ProviderSettingsStore):
-        settings_store = ProviderSettingsStore(state.engine)
-    out = dict(WELL_KNOWN)
-    for server in settings_store.get().compatible:
-        out.setdefault(server.api_key_name or server.name, server.name)
+    out = well_known()
+    for name, key_name in _servers(state):
+        out.setdefault(key_name or name, name)
     return out
+
+
+def _servers(state: Any) -> list[tuple[str, str | None]]:
+    """(name, api_key_name) of each local server. The gateway's settings store serves a
+    cached copy; without a gateway, the stored JSON is read directly (keyring sits below llm)."""
+    store = getattr(getattr(state, "gateway", None), "providers", None)
+    if store is not None:
+        return [(s.name, s.api_key_name) for s in store.get().compatible]
+    with state.engine.connect() as conn:
+        value = conn.execute(
+            select(app_settings.c.value).where(app_settings.c.key == PROVIDERS_SETTINGS_KEY)
+        ).scalar()
+    servers = value.get("compatible", []) if isinstance(value, dict) else []
+    return [
+        (str(s["name"]), s.get("api_key_name"))
+        for s in servers
+        if isinstance(s, dict) and isinstance(s.get("name"), str)
+    ]

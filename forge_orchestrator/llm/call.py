@@ -79,11 +79,12 @@ class CallRun:
         hook = gw.budget_hook
         if hook is not None and not hook.may_apply():
             hook = None
-        cfg, secrets = gw.providers.get(), gw.secrets()
+        secrets = gw.secrets()
 
         def pending_in(conn: Connection) -> tuple[Target, int, object | None]:
-            # Keys may come from the OS keyring or the database: never on the event loop.
-            target = self._resolve(cfg, secrets)
+            # Settings and keys may come from the database or the OS keyring: never on the
+            # event loop.
+            target = self._resolve(gw.providers.get(), secrets)
             held = None
             flow_id = self.entry.flow_id
             if hook is not None and hook.applies(conn, provider=target.provider, flow_id=flow_id):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..pricing.book import bundled_table
+from ..vendors import registry
 from .gateway import Gateway
-from .provider_settings import DEFAULT_MODELS, VENDORS, ProvidersConfig
-from .targets import LABELS, KeyStore, base_url_for, find_key, is_configured
+from .provider_settings import ProvidersConfig
+from .targets import KeyStore, base_url_for, find_key, is_configured, label_of, vendor_of
 
 HIDDEN_STATUSES = ("shutdown", "retired")
 
@@ -33,10 +34,28 @@ class ModelInfo(BaseModel):
     cost_status: Literal["priced", "free", "unpriced"]
 
 
+class VendorInfo(BaseModel):
+    """What the Settings screen and the pickers show about one vendor (from its spec)."""
+
+    name: str
+    label: str
+    local_servers: bool = Field(description="many user-named servers of this kind")
+    key_env: list[str] = Field(description="environment variables a key may come from")
+    base_url_env: str | None
+    default_base_url: str | None
+    default_model: str | None
+    needs_base_url: bool
+    key_hint: str
+    key_url: str | None
+    help: str
+    models: str | None = Field(description="regular expression for the model ids it serves")
+    tokenizer: str | None = Field(description="tokenizer that counts exactly; None: estimate")
+
+
 class ProviderInfo(BaseModel):
     name: str
     label: str
-    kind: Literal["openai", "anthropic", "compatible"]
+    kind: str = Field(description="the vendor's name (VendorInfo.name); compatible servers")
     enabled: bool
     configured: bool
     key_source: Literal["keyring", "env", "none"]
@@ -48,6 +67,28 @@ class ProviderInfo(BaseModel):
 class ModelCatalog(BaseModel):
     providers: list[ProviderInfo]
     models: list[ModelInfo]
+    vendors: list[VendorInfo]
+
+
+def vendor_infos() -> list[VendorInfo]:
+    return [
+        VendorInfo(
+            name=v.name,
+            label=v.label,
+            local_servers=v.local_servers,
+            key_env=list(v.key_env),
+            base_url_env=v.base_url_env,
+            default_base_url=v.default_base_url,
+            default_model=v.default_model,
+            needs_base_url=v.needs_base_url,
+            key_hint=v.key_hint,
+            key_url=v.key_url,
+            help=v.help,
+            models=v.models,
+            tokenizer=v.tokenizer,
+        )
+        for v in registry.all()
+    ]
 
 
 def provider_infos(cfg: ProvidersConfig, secrets: KeyStore | None) -> list[ProviderInfo]:
@@ -56,20 +97,18 @@ def provider_infos(cfg: ProvidersConfig, secrets: KeyStore | None) -> list[Provi
         server = cfg.server(name)
         _, source = find_key(name, cfg, secrets)
         default: str | None
-        kind: Literal["openai", "anthropic", "compatible"]
         if server is None:
             vendor = cfg.vendor(name)
-            default = vendor.default_model or DEFAULT_MODELS[name]
+            default = vendor.default_model or registry.get(name).default_model
             enabled, local = vendor.enabled, False
-            kind = "openai" if name == "openai" else "anthropic"
         else:
             default = server.default_model or (server.models[0] if server.models else None)
-            enabled, local, kind = server.enabled, server.local, "compatible"
+            enabled, local = server.enabled, server.local
         out.append(
             ProviderInfo(
                 name=name,
-                label=LABELS.get(name, name),
-                kind=kind,
+                label=label_of(name),
+                kind=vendor_of(name, cfg).name,
                 enabled=enabled,
                 configured=is_configured(name, cfg, secrets),
                 key_source=source,
@@ -127,7 +166,15 @@ def catalog(gw: Gateway) -> ModelCatalog:
                     else ("free" if price.source == "local" else "priced"),
                 )
             )
-    return ModelCatalog(providers=providers, models=models)
+    return ModelCatalog(providers=providers, models=models, vendors=vendor_infos())
 
 
-__all__ = ["VENDORS", "ModelCatalog", "ModelInfo", "ProviderInfo", "catalog", "provider_infos"]
+__all__ = [
+    "ModelCatalog",
+    "ModelInfo",
+    "ProviderInfo",
+    "VendorInfo",
+    "catalog",
+    "provider_infos",
+    "vendor_infos",
+]

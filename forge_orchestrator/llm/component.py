@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from .. import vendors
 from ..db.service import Database
 from ..ledger.recorder import settle_orphans
 from ..pricing.book import PriceBook
@@ -41,8 +42,9 @@ def _warm_up() -> None:
     """Ahead of the first call, in a background thread: the tokenizer's default encoding, then
     the vendor SDKs (imported lazily so that `serve` answers sooner)."""
     warm_up()
-    importlib.import_module(".providers.openai_chat", __package__)
-    importlib.import_module(".providers.anthropic_messages", __package__)
+    for vendor in vendors.all():
+        for path in {vendor.adapter, *(adapter for _, adapter in vendor.routes)}:
+            importlib.import_module(path.partition(":")[0])
 
 
 @asynccontextmanager

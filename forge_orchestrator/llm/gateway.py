@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
+from .. import vendors
 from ..db.service import Database
 from ..errors import AppError, ProviderError, ValidationFailed
 from ..ledger.capture import CapturePolicy
@@ -87,7 +88,7 @@ class Gateway:
         )
 
     def _client(self, t: Target) -> Adapter:
-        cache_key = (t.kind, t.provider, t.base_url, t.api_key)
+        cache_key = (vendors.get(t.kind).adapter_for(t.model), t.provider, t.base_url, t.api_key)
         client = self._clients.get(cache_key)
         if client is None:
             if len(self._clients) >= MAX_CACHED_CLIENTS:
@@ -97,26 +98,17 @@ class Gateway:
         return client
 
     def _build_client(self, t: Target) -> Adapter:
-        # The vendor SDKs are imported here, on first use (or by the warm-up after start-up):
-        # importing them costs over a second that `serve` should not wait for.
-        from .providers.anthropic_messages import AnthropicMessages
-        from .providers.compatible import compatible_client
-        from .providers.openai_chat import OpenAIChat
-
-        timeouts = self.timeouts()
-        if t.kind == "anthropic":
-            assert t.api_key is not None
-            return AnthropicMessages(
-                label=t.label, api_key=t.api_key, base_url=t.base_url, timeouts=timeouts
-            )
-        if t.kind == "openai":
-            assert t.api_key is not None
-            return OpenAIChat(
-                label=t.label, api_key=t.api_key, base_url=t.base_url, timeouts=timeouts
-            )
-        return compatible_client(
-            name=t.provider, base_url=t.base_url, api_key=t.api_key, timeouts=timeouts
+        # The vendor's adapter (and its SDK) is imported here, on first use (or by the warm-up
+        # after start-up): importing an SDK costs over a second that `serve` should not wait for.
+        build = vendors.get(t.kind).factory(t.model)
+        client: Adapter = build(
+            name=t.provider,
+            label=t.label,
+            api_key=t.api_key,
+            base_url=t.base_url,
+            timeouts=self.timeouts(),
         )
+        return client
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}
@@ -128,7 +120,9 @@ class Gateway:
     async def _attempt(self, call: CallRun, target: Target, send: Callable[[], Awaitable[T]]) -> T:
         """``send`` under the retry policy; a final failure or a cancellation is recorded once."""
         try:
-            return await run_with_retries(self.retry, call.attempts, target.label, send)
+            return await run_with_retries(
+                self.retry, call.attempts, target.label, send, vendors.get(target.kind).classify
+            )
         except GaveUp as gave_up:
             raise await call.fail(gave_up.failure) from None
         except asyncio.CancelledError:
@@ -166,7 +160,7 @@ class Gateway:
             raise
         except Exception as exc:
             await _close_quietly(opened)
-            failure = classify(exc, target.label)
+            failure = classify(exc, target.label, vendors.get(target.kind).classify)
             raise await call.fail(failure, "".join(state.chunks), state.usage) from None
         result = await call.succeed(
             "".join(state.chunks), state.model, state.usage, state.request_id

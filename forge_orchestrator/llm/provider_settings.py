@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Any
+import math
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import Engine, insert, select, update
 
 from ..db.engine import write_tx
 from ..db.tables import app_settings
 from ..db.utils import utcnow
 from ..errors import NotConfigured
+from ..memory import Remembered
+from ..vendors import registry
 
 SETTINGS_KEY = "providers"
-VENDORS = ("openai", "anthropic")
 NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
-DEFAULT_MODELS = {"openai": "gpt-6.2-sol", "anthropic": "claude-sonnet-5-5"}
 
 
 def check_base_url(value: str | None) -> str | None:
@@ -63,21 +70,30 @@ class CompatibleServer(BaseModel):
         return checked
 
 
-class ProvidersConfig(BaseModel):
-    openai: VendorSettings = Field(default_factory=VendorSettings)
-    anthropic: VendorSettings = Field(default_factory=VendorSettings)
+class ProvidersBase(BaseModel):
+    """Settings of every provider: one VendorSettings field per built-in vendor (added by
+    ``ProvidersConfig`` below, so the stored JSON keeps its ``{"openai": {...}}`` shape)."""
+
     compatible: list[CompatibleServer] = Field(default_factory=list, max_length=50)
     default_provider: str | None = Field(
         None, max_length=40, description="used when a call names no provider and no model"
     )
 
     @model_validator(mode="after")
-    def _unique_names(self) -> ProvidersConfig:
+    def _unique_names(self) -> ProvidersBase:
+        builtin = registry.builtin_names()
         names = [s.name for s in self.compatible]
-        clash = sorted({n for n in names if names.count(n) > 1 or n in VENDORS})
+        taken = sorted({n for n in names if n in builtin})
+        if taken:
+            labels = ", ".join(f"'{n}' ({registry.get(n).label})" for n in taken)
+            raise ValueError(
+                f"a local server may not use the name of a built-in provider: {labels}; "
+                "rename the server in Settings → Providers"
+            )
+        clash = sorted({n for n in names if names.count(n) > 1})
         if clash:
-            raise ValueError(f"server names must be unique and not openai/anthropic: {clash}")
-        known = {*VENDORS, *names}
+            raise ValueError(f"server names must be unique: {clash}")
+        known = {*builtin, *names}
         if self.default_provider is not None and self.default_provider not in known:
             raise ValueError(f"default_provider '{self.default_provider}' is not a provider")
         return self
@@ -87,44 +103,65 @@ class ProvidersConfig(BaseModel):
 
     def vendor(self, name: str) -> VendorSettings:
         # An unknown name used to get Anthropic's settings silently; it is a caller's mistake.
-        if name == "openai":
-            return self.openai
-        if name == "anthropic":
-            return self.anthropic
-        raise NotConfigured(f"'{name}' is not a built-in provider ({', '.join(VENDORS)}).")
+        if name not in registry.builtin_names():
+            raise NotConfigured(
+                f"'{name}' is not a built-in provider ({', '.join(registry.builtin_names())})."
+            )
+        settings: VendorSettings = getattr(self, name)
+        return settings
 
     def provider_names(self) -> list[str]:
-        return [*VENDORS, *(s.name for s in self.compatible)]
+        return [*registry.builtin_names(), *(s.name for s in self.compatible)]
 
     def is_local(self, provider: str) -> bool:
         srv = self.server(provider)
         return srv is not None and srv.local
 
 
+if TYPE_CHECKING:
+
+    class ProvidersConfig(ProvidersBase):
+        def __getattr__(self, name: str) -> VendorSettings: ...
+
+else:
+    ProvidersConfig = create_model(
+        "ProvidersConfig",
+        __base__=ProvidersBase,
+        __doc__="Settings of every provider, one field per built-in vendor.",
+        **{
+            v.name: (VendorSettings, Field(default_factory=VendorSettings))
+            for v in registry.builtin()
+        },
+    )
+
+
 class ProviderSettingsStore:
-    """Reads once, then serves from memory; writes go to the database and refresh the copy."""
+    """Served from memory (memory.Remembered) until a write here forgets the copy.
+
+    Kept without a time limit: async routes and pricing read it on the event loop, where a
+    re-read every few seconds would wait on the database. Only this process writes it."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._cached: ProvidersConfig | None = None
-        self._lock = threading.Lock()
+        self._memory: Remembered[str, ProvidersConfig] = Remembered(ttl_s=math.inf)
 
     def get(self) -> ProvidersConfig:
-        cached = self._cached
-        if cached is None:
-            with self._engine.connect() as conn:
-                value: Any = conn.execute(
-                    select(app_settings.c.value).where(app_settings.c.key == SETTINGS_KEY)
-                ).scalar()
-            cached = ProvidersConfig.model_validate(value or {})
-            with self._lock:
-                self._cached = cached
-        return cached
+        hit, cached = self._memory.recall(SETTINGS_KEY)
+        if hit and cached is not None:
+            return cached
+        generation = self._memory.generation
+        with self._engine.connect() as conn:
+            value: Any = conn.execute(
+                select(app_settings.c.value).where(app_settings.c.key == SETTINGS_KEY)
+            ).scalar()
+        config = load(value)
+        self._memory.keep(SETTINGS_KEY, config, generation)
+        return config
 
     def put(self, config: ProvidersConfig) -> ProvidersConfig:
         data = config.model_dump(mode="json")
         now = utcnow()
-        with write_tx(self._engine) as conn:
+        with self._memory.forgetting(), write_tx(self._engine) as conn:
             exists = conn.execute(
                 select(app_settings.c.key).where(app_settings.c.key == SETTINGS_KEY)
             ).first()
@@ -138,6 +175,20 @@ class ProviderSettingsStore:
                 conn.execute(
                     insert(app_settings).values(key=SETTINGS_KEY, value=data, updated_at=now)
                 )
-        with self._lock:
-            self._cached = config
         return config
+
+
+def load(value: Any) -> ProvidersConfig:
+    """The stored JSON as settings. A local server saved before a built-in vendor of the same
+    name existed cannot be told apart from it: say so, rather than route its calls wrongly."""
+    try:
+        return ProvidersConfig.model_validate(value or {})
+    except ValidationError as exc:
+        problems = [e["msg"] for e in exc.errors() if "built-in provider" in e["msg"]]
+        if not problems:
+            raise
+        raise NotConfigured(
+            "The saved provider settings have a local server named like a built-in provider. "
+            "Rename or remove it in Settings → Providers (PUT /api/settings/providers).",
+            details={"problems": problems},
+        ) from None

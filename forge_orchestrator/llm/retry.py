@@ -3,130 +3,34 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import functools
 import random
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    import anthropic
-    import openai
+from .. import vendors
+from ..vendors.failure import (
+    Classifier,
+    Failure,
+    FailureKind,
+    generic_failure,
+    parse_retry_after,
+    provider_message,
+)
 
 T = TypeVar("T")
-FailureKind = Literal["status", "timeout", "connection", "malformed", "other"]
 
 
-@dataclass(frozen=True)
-class _SdkErrors:
-    status: tuple[type[openai.APIStatusError], type[anthropic.APIStatusError]]
-    timeout: tuple[type[openai.APITimeoutError], type[anthropic.APITimeoutError]]
-    connection: tuple[type[openai.APIConnectionError], type[anthropic.APIConnectionError]]
-    malformed: tuple[type[Exception], ...]
+def classify(exc: BaseException, label: str, vendor: Classifier | None = None) -> Failure:
+    """Turn an SDK (or parsing) exception into a Failure with a user-facing message.
 
-
-@functools.cache
-def _sdk_errors() -> _SdkErrors:
-    # Imported on first use: the SDKs take over a second to import, which start-up should not
-    # pay. Whoever has an SDK exception to classify has imported that SDK already.
-    import anthropic
-    import openai
-
-    return _SdkErrors(
-        status=(openai.APIStatusError, anthropic.APIStatusError),
-        timeout=(openai.APITimeoutError, anthropic.APITimeoutError),
-        connection=(openai.APIConnectionError, anthropic.APIConnectionError),
-        malformed=(
-            ValueError,  # json.JSONDecodeError and pydantic validation errors
-            openai.APIResponseValidationError,
-            anthropic.APIResponseValidationError,
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A provider failure reduced to what the retry loop and the ledger need."""
-
-    kind: FailureKind
-    message: str
-    status: int | None = None
-    retry_after_s: float | None = None
-    request_id: str | None = None
-
-    @property
-    def retryable(self) -> bool:
-        if self.kind == "connection":
-            return True
-        return self.kind == "status" and (
-            self.status in (408, 409, 429) or (self.status or 0) >= 500
-        )
-
-
-def provider_message(body: object, fallback: str) -> str:
-    """The human message inside a provider's error body (both vendors nest it under error)."""
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return str(inner["message"])
-        if isinstance(body.get("message"), str):
-            return str(body["message"])
-    if isinstance(body, str) and body.strip():
-        return body.strip()[:500]
-    return fallback
-
-
-def classify(exc: BaseException, label: str) -> Failure:
-    """Turn an SDK (or parsing) exception into a Failure with a user-facing message."""
-    errors = _sdk_errors()
-    if isinstance(exc, errors.status):
-        headers = exc.response.headers
-        msg = provider_message(exc.body, exc.message)
-        return Failure(
-            "status",
-            f"{label} returned HTTP {exc.status_code}: {msg}",
-            exc.status_code,
-            parse_retry_after(headers.get("retry-after-ms"), headers.get("retry-after")),
-            headers.get("x-request-id") or headers.get("request-id"),
-        )
-    if isinstance(exc, errors.timeout):
-        return Failure("timeout", f"{label} did not answer in time.")
-    if isinstance(exc, errors.connection):
-        cause = exc.__cause__
-        detail = f" ({type(cause).__name__})" if cause is not None else ""
-        return Failure("connection", f"Could not reach {label}{detail}: {exc.message}")
-    if isinstance(exc, UnicodeEncodeError):
-        # Raised while building the request: a header value (the key) that is not ASCII.
-        return Failure(
-            "other",
-            f"The request to {label} could not be sent: its API key or a header holds characters "
-            "HTTP headers cannot carry. Set the key again in Settings.",
-        )
-    if isinstance(exc, errors.malformed):
-        return Failure("malformed", f"{label} sent a malformed response: {exc}")
-    return Failure("other", f"{label} call failed: {type(exc).__name__}: {exc}")
-
-
-def parse_retry_after(ms: str | None, value: str | None) -> float | None:
-    """Seconds to wait from Retry-After-Ms or Retry-After (seconds or an HTTP date)."""
-    if ms:
-        try:
-            return max(0.0, float(ms) / 1000)
-        except ValueError:
-            pass
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+    The vendor's own classifier goes first; without one, every registered vendor is asked
+    (each answers only for its SDK's exceptions and never imports it)."""
+    for candidate in [vendor] if vendor is not None else [v.classify for v in vendors.all()]:
+        failure = candidate(exc, label)
+        if failure is not None:
+            return failure
+    return generic_failure(exc, label)
 
 
 @dataclass
@@ -173,6 +77,7 @@ async def run_with_retries(
     attempts: Attempts,
     label: str,
     call: Callable[[], Awaitable[T]],
+    vendor: Classifier | None = None,
 ) -> T:
     """Call until success or a non-retryable failure; raise GaveUp with the last failure."""
     while True:
@@ -182,9 +87,12 @@ async def run_with_retries(
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            failure = classify(exc, label)
+            failure = classify(exc, label, vendor)
             wait = policy.delay(attempts.count, failure)
             if wait is None:
                 raise GaveUp(failure, exc) from exc
             attempts.waits.append(wait)
             await policy.sleep(wait)
+
+
+__all__ = ["Failure", "FailureKind", "classify", "parse_retry_after", "provider_message"]

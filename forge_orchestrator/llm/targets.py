@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from ..errors import NotConfigured
-from .provider_settings import DEFAULT_MODELS, VENDORS, ProvidersConfig
+from ..vendors import registry
+from ..vendors.spec import Vendor
+from .provider_settings import ProvidersConfig
 
-Kind = Literal["openai", "anthropic", "compatible"]
 KeySource = Literal["keyring", "env", "none"]
-LABELS = {"openai": "OpenAI", "anthropic": "Anthropic"}
-ENV_KEYS = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
-ENV_URLS = {"openai": "OPENAI_BASE_URL", "anthropic": "ANTHROPIC_BASE_URL"}
-DEFAULT_URLS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
-_OPENAI_MODEL = re.compile(r"^(gpt-|o\d|chatgpt-)")
 
 
 class KeyStore(Protocol):
@@ -26,7 +21,7 @@ class KeyStore(Protocol):
 @dataclass(frozen=True)
 class Target:
     provider: str
-    kind: Kind
+    kind: str  # the vendor's name: "compatible" for every local server
     label: str
     model: str
     base_url: str
@@ -34,8 +29,23 @@ class Target:
     local: bool
 
 
+def vendor_of(provider: str, cfg: ProvidersConfig) -> Vendor:
+    """The spec behind ``provider``: a built-in vendor, or the local-server kind."""
+    return registry.local_kind() if cfg.server(provider) is not None else registry.get(provider)
+
+
+def label_of(provider: str) -> str:
+    vendor = registry.find(provider)
+    return vendor.label if vendor is not None and not vendor.local_servers else provider
+
+
+def _env_keys(provider: str) -> tuple[str, ...]:
+    vendor = registry.find(provider)
+    return vendor.key_env if vendor is not None else ()
+
+
 def how_to_add_key(provider: str) -> str:
-    env = ENV_KEYS.get(provider, "the key's environment variable")
+    env = " or ".join(_env_keys(provider)) or "the key's environment variable"
     return (
         f"Add one in Settings, run `forge-orchestrator keys set {provider}`, "
         f"or set {env} before starting Forge."
@@ -54,9 +64,10 @@ def find_key(
         value = secrets.get(name)
         if value:
             return value, "keyring"
-    env = ENV_KEYS.get(provider)
-    if env and os.environ.get(env):
-        return os.environ[env], "env"
+    if server is None:
+        for env in _env_keys(provider):
+            if os.environ.get(env):
+                return os.environ[env], "env"
     return None, "none"
 
 
@@ -65,7 +76,9 @@ def base_url_for(provider: str, cfg: ProvidersConfig) -> str:
     if server is not None:
         return server.base_url
     stored = cfg.vendor(provider).base_url
-    return stored or os.environ.get(ENV_URLS[provider]) or DEFAULT_URLS[provider]
+    vendor = registry.get(provider)
+    from_env = os.environ.get(vendor.base_url_env) if vendor.base_url_env else None
+    return stored or from_env or vendor.default_base_url or ""
 
 
 def is_configured(provider: str, cfg: ProvidersConfig, secrets: KeyStore | None) -> bool:
@@ -81,11 +94,8 @@ def infer_provider(model: str, cfg: ProvidersConfig) -> str | None:
     for server in cfg.compatible:
         if model in server.models or model == server.default_model:
             return server.name
-    if model.startswith("claude"):
-        return "anthropic"
-    if _OPENAI_MODEL.match(model):
-        return "openai"
-    return None
+    vendor = registry.for_model(model)
+    return vendor.name if vendor is not None else None
 
 
 def role_model_for(
@@ -119,10 +129,13 @@ def choose(
             (p for p in cfg.provider_names() if is_configured(p, cfg, secrets)), None
         )
     if provider is None:
+        builtin = registry.builtin()
         raise NotConfigured(
-            "No LLM provider is configured. Add an OpenAI or Anthropic key in Settings, run "
-            "`forge-orchestrator keys set openai` (or anthropic), or set OPENAI_API_KEY / "
-            "ANTHROPIC_API_KEY; or add a local OpenAI-compatible server in Settings → Providers."
+            f"No LLM provider is configured. Add an {' or '.join(v.label for v in builtin)} key "
+            f"in Settings, run `forge-orchestrator keys set {builtin[0].name}` (or "
+            f"{', '.join(v.name for v in builtin[1:])}), or set "
+            f"{' / '.join(v.key_env[0] for v in builtin if v.key_env)}; or add a local "
+            "OpenAI-compatible server in Settings → Providers."
         )
     if provider not in cfg.provider_names():
         raise NotConfigured(
@@ -134,7 +147,7 @@ def choose(
     default = (
         (server.default_model or (server.models[0] if server.models else None))
         if server is not None
-        else cfg.vendor(provider).default_model or DEFAULT_MODELS[provider]
+        else cfg.vendor(provider).default_model or registry.get(provider).default_model
     )
     chosen = model or default
     if not chosen:
@@ -151,7 +164,7 @@ def resolve(
     """The full destination of a call, key included; NotConfigured if it cannot be made."""
     name, chosen = choose(cfg, provider, model, secrets)
     server = cfg.server(name)
-    label = LABELS.get(name, name)
+    label = label_of(name)
     enabled = server.enabled if server is not None else cfg.vendor(name).enabled
     if not enabled:
         raise NotConfigured(f"The {label} provider is turned off in Settings → Providers.")
@@ -163,12 +176,9 @@ def resolve(
             f"The server '{name}' needs the key '{server.api_key_name}', which is not stored. "
             f"Add it in Settings or run `forge-orchestrator keys set {server.api_key_name}`."
         )
-    kind: Kind = (
-        "compatible" if server is not None else ("openai" if name == "openai" else "anthropic")
-    )
     return Target(
         provider=name,
-        kind=kind,
+        kind=vendor_of(name, cfg).name,
         label=label,
         model=chosen,
         base_url=base_url_for(name, cfg),
@@ -180,13 +190,10 @@ def resolve(
 def target_with_key(cfg: ProvidersConfig, provider: str, key: str) -> Target:
     """A destination for a key that is not stored yet (testing it before saving)."""
     server = cfg.server(provider)
-    kind: Kind = (
-        "compatible" if server is not None else ("openai" if provider == "openai" else "anthropic")
-    )
     return Target(
         provider=provider,
-        kind=kind,
-        label=LABELS.get(provider, provider),
+        kind=vendor_of(provider, cfg).name,
+        label=label_of(provider),
         model="",
         base_url=base_url_for(provider, cfg),
         api_key=key,
@@ -195,7 +202,6 @@ def target_with_key(cfg: ProvidersConfig, provider: str, key: str) -> Target:
 
 
 __all__ = [
-    "VENDORS",
     "Target",
     "choose",
     "find_key",

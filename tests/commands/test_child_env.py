@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from forge_orchestrator.child_env import SERVER_SECRET_VARS, child_env
-from forge_orchestrator.llm.targets import ENV_KEYS
+from forge_orchestrator.vendors import registry
 from tests.conftest import TOKEN
 from tests.flows.helpers import by_id, flow, run_flow, shell
 
@@ -51,7 +51,7 @@ def test_a_flow_step_sees_no_server_secret(
 
 
 def test_the_scrub_list_covers_the_gateway_keys_and_secret_settings(tmp_path: Path) -> None:
-    assert set(ENV_KEYS.values()) <= SERVER_SECRET_VARS
+    assert registry.key_env_vars() <= SERVER_SECRET_VARS
     assert {"FORGE_TOKEN", "FORGE_DATABASE_URL"} <= SERVER_SECRET_VARS
     base = {"FORGE_DATABASE_URL": "postgresql://u:pw@h/db", "PATH": "/bin", "FORGE_PORT": "1"}
     assert child_env({"A": "1"}, {"FORGE_VAR_x": "v"}, base=base) == {

@@ -1,4 +1,5 @@
-"""A fake LLM provider on loopback speaking OpenAI Chat Completions and Anthropic Messages.
+"""A fake LLM provider on loopback: OpenAI Chat Completions and Responses, Anthropic Messages
+and Gemini generateContent.
 
 Tests drive it through the official SDKs by pointing their base URL here. Each completion
 request takes the next scripted ``Reply`` (or a default one) and every request is recorded.
@@ -15,6 +16,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fakes import gemini_wire, responses_wire
 
 DEFAULT_MODELS = ["gpt-6.2-sol", "gpt-6-luna", "claude-sonnet-5-5", "claude-haiku-5-5"]
 
@@ -97,7 +100,9 @@ class FakeLLMServer:
             self.replies.extend(replies)
 
     def completion_requests(self) -> list[Received]:
-        return [r for r in self.requests if r.path.endswith(("/chat/completions", "/messages"))]
+        ends = ("/chat/completions", "/messages", "/responses", ":generateContent")
+        ends += (":streamGenerateContent",)
+        return [r for r in self.requests if r.path.split("?")[0].endswith(ends)]
 
     def _next_reply(self) -> Reply:
         with self._lock:
@@ -157,6 +162,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._complete(body or {}, anthropic=False)
         elif path.endswith("/messages"):
             self._complete(body or {}, anthropic=True)
+        elif path.endswith("/responses"):
+            self._complete(body or {}, anthropic=False, wire=responses_wire)
+        elif path.endswith((":generateContent", ":streamGenerateContent")):
+            self._complete(body or {}, anthropic=False, wire=gemini_wire)
         else:
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
 
@@ -168,8 +177,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _is_anthropic(self) -> bool:
         return "anthropic-version" in {k.lower() for k in self.headers}
 
+    @property
+    def _is_google(self) -> bool:
+        return "x-goog-api-key" in {k.lower() for k in self.headers}
+
     def _authorised(self) -> bool:
-        key = self.headers.get("x-api-key") or ""
+        key = self.headers.get("x-api-key") or self.headers.get("x-goog-api-key") or ""
         auth = self.headers.get("Authorization") or ""
         if auth.lower().startswith("bearer "):
             key = auth[7:]
@@ -182,6 +195,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ---- responses -----------------------------------------------------------------------
     def _models(self) -> None:
+        if self._is_google:
+            self._send_json(200, gemini_wire.models_body(self.fake.models))
+            return
         if self._is_anthropic:
             data = [
                 {"type": "model", "id": m, "display_name": m, "created_at": "2026-11-01T00:00:00Z"}
@@ -200,7 +216,7 @@ class _Handler(BaseHTTPRequestHandler):
             }
         self._send_json(200, body)
 
-    def _complete(self, body: dict[str, Any], *, anthropic: bool) -> None:
+    def _complete(self, body: dict[str, Any], *, anthropic: bool, wire: Any = None) -> None:
         reply = self.fake._next_reply()
         if reply.hang:
             self.fake._release.wait(600)
@@ -215,6 +231,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if reply.malformed:
             self._send_raw(200, b'{"id": "broken", "choices": [', "application/json", {})
+            return
+        if wire is not None:  # another wire format, in its own module
+            wire.serve(self, reply, body)
             return
         model = reply.model or str(body.get("model") or "unknown-model")
         if body.get("stream"):
@@ -231,6 +250,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(
         self, status: int, message: str, headers: dict[str, str], *, anthropic: bool
     ) -> None:
+        if self._is_google:
+            self._send_json(status, gemini_wire.error_body(status, message), headers)
+            return
         if anthropic:
             kind = {401: "authentication_error", 429: "rate_limit_error"}.get(status, "api_error")
             body: dict[str, Any] = {"type": "error", "error": {"type": kind, "message": message}}

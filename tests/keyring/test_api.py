@@ -90,8 +90,9 @@ def test_free_form_names_follow_provider_names(client: TestClient) -> None:
     client.put("/api/keys/zeta.token", json={"value": PLAIN_TOKEN})
     client.put("/api/keys/alpha_token", json={"value": PLAIN_TOKEN})
     listed = client.get("/api/keys").json()
-    assert [r["name"] for r in listed] == ["openai", "anthropic", "alpha_token", "zeta.token"]
-    assert listed[2]["provider"] is None and listed[2]["configured"] is True
+    builtin = ["openai", "anthropic", "gemini"]
+    assert [r["name"] for r in listed] == [*builtin, "alpha_token", "zeta.token"]
+    assert listed[3]["provider"] is None and listed[3]["configured"] is True
 
 
 def test_each_compatible_server_gets_a_key_row(client: TestClient) -> None:

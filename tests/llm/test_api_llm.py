@@ -51,7 +51,11 @@ def test_model_catalogue_shows_prices_and_configuration(
 
 def test_unconfigured_providers_are_listed_as_such(client: TestClient) -> None:
     providers = client.get("/api/llm/models").json()["providers"]
-    assert [p["configured"] for p in providers] == [False, False]
+    assert [p["configured"] for p in providers] == [
+        False,
+        False,
+        False,
+    ]  # openai, anthropic, gemini
     assert {p["key_source"] for p in providers} == {"none"}
 
 
@@ -146,3 +150,23 @@ def test_price_overrides_add_edit_date_limit_and_delete(client: TestClient) -> N
         json={"provider": "openai", "model": "gpt-new", "input_per_mtok": 1, "output_per_mtok": 2},
     )
     assert custom.status_code == 201 and custom.json()["in_effect"]
+
+
+def test_the_settings_and_the_catalogue_describe_every_registered_vendor(
+    client: TestClient,
+) -> None:
+    from forge_orchestrator import vendors
+
+    view = client.get("/api/settings/providers").json()
+    listed = {v["name"]: v for v in view["vendors"]}
+    assert list(listed) == [v.name for v in vendors.all()]
+    assert listed["openai"]["key_env"] == ["OPENAI_API_KEY"]
+    assert listed["openai"]["tokenizer"] == "o200k_base"
+    assert listed["compatible"]["local_servers"] and listed["compatible"]["needs_base_url"]
+    for name in vendors.builtin_names():
+        assert name in view["settings"]
+    catalog = client.get("/api/llm/models").json()
+    assert [v["name"] for v in catalog["vendors"]] == list(listed)
+    clash = {**view["settings"], "compatible": [{"name": "openai", "base_url": "http://x:1"}]}
+    refused = client.put("/api/settings/providers", json=clash)
+    assert refused.status_code == 422 and "built-in provider" in refused.text

@@ -184,4 +184,4 @@ def test_vendor_settings_refuse_an_unknown_name() -> None:
     cfg = ProvidersConfig()
     assert cfg.vendor("anthropic") is cfg.anthropic
     with pytest.raises(NotConfigured, match="not a built-in provider"):
-        cfg.vendor("gemini")
+        cfg.vendor("mistral")

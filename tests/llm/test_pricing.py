@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from forge_orchestrator import vendors
 from forge_orchestrator.llm.types import Usage
 from forge_orchestrator.pricing.book import Price, PriceBook, bundled_table, cost
 
@@ -14,7 +15,7 @@ def test_every_bundled_row_is_well_formed() -> None:
     table = bundled_table()
     assert table.version == "2026-11-24" and len(table.prices) > 50
     for p in table.prices:
-        assert p.provider in ("openai", "anthropic") and p.input_per_mtok > 0
+        assert p.provider in vendors.builtin_names() and p.input_per_mtok > 0
         if p.effective_from and p.effective_until:
             assert p.effective_from < p.effective_until, p.model
 

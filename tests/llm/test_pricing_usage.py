@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from anthropic.types import Message
+from anthropic.types import Message, MessageDeltaUsage
 from openai.types.chat import ChatCompletion
 from sqlalchemy import Engine
 
 from forge_orchestrator.llm.gateway import Gateway
-from forge_orchestrator.llm.providers import anthropic_messages, openai_chat
 from forge_orchestrator.llm.types import ChatMessage, LLMRequest, StreamDone
+from forge_orchestrator.vendors import anthropic as anthropic_messages
+from forge_orchestrator.vendors import openai as openai_chat
 from tests.fakes.llm_server import FakeLLMServer, Reply
 
 from .conftest import ledger_rows
@@ -124,7 +125,7 @@ def test_anthropic_usage_object_and_stream_deltas_keep_the_1h_split() -> None:
     assert (usage.cached_input_tokens, usage.cache_write_tokens) == (1_000, 500)
     assert usage.cache_write_extended_tokens == 200
     # A message_delta repeats the input totals but has no cache_creation: the split stays.
-    delta = anthropic_messages.MessageDeltaUsage.model_validate(
+    delta = MessageDeltaUsage.model_validate(
         {
             "input_tokens": 104,
             "cache_creation_input_tokens": 500,

@@ -66,4 +66,5 @@ def test_http_responses_never_carry_keys(fake_llm_env: FakeLLMServer, client: Te
         for secret in (PLAIN_KEY, FAKE_OPENAI_KEY, FAKE_ANTHROPIC_KEY):
             assert secret not in body
     providers = client.get("/api/settings/providers").json()["providers"]
-    assert {p["name"]: p["key_source"] for p in providers} == {"openai": "env", "anthropic": "env"}
+    sources = {p["name"]: p["key_source"] for p in providers}
+    assert sources == {"openai": "env", "anthropic": "env", "gemini": "none"}

@@ -6,61 +6,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import anthropic
-from anthropic.types import Message, MessageDeltaUsage, RawMessageStreamEvent
-from anthropic.types import Usage as AnthropicUsage
+from anthropic.types import Message, RawMessageStreamEvent
 
-from ..types import LLMRequest, Usage
+from ...vendors.anthropic import usage_from
+from ..types import LLMRequest
 from . import JSON_INSTRUCTION, RawResult, StreamState, Timeouts, collect_model_ids
 
 
 def _timeout(t: Timeouts) -> anthropic.Timeout:
     return anthropic.Timeout(t.read_s, connect=t.connect_s)
-
-
-def _field(obj: Any, name: str) -> int | None:
-    """A count from an SDK model or, for a field the SDK type lacks, from its extra dict."""
-    value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-    return None if value is None else int(value)
-
-
-def _cache_split(u: AnthropicUsage | MessageDeltaUsage) -> tuple[int | None, int | None]:
-    """(5-minute, 1-hour) cache writes from ``usage.cache_creation``; (None, None) without it."""
-    split = getattr(u, "cache_creation", None)
-    if split is None:
-        return None, None
-    return _field(split, "ephemeral_5m_input_tokens"), _field(split, "ephemeral_1h_input_tokens")
-
-
-def usage_from(u: AnthropicUsage | MessageDeltaUsage | None, prev: Usage | None = None) -> Usage:
-    """input_tokens excludes cache reads and writes; ours is the whole prompt, so add them.
-
-    cache_creation_input_tokens is the whole write; ``cache_creation`` splits it by TTL and
-    the 1-hour part is billed at its own rate. A message_delta may omit the input-side fields
-    (and never carries the split): those keep the earlier values.
-    """
-    base = prev or Usage()
-    if u is None:
-        return base
-    uncached = u.input_tokens
-    read = u.cache_read_input_tokens
-    write = u.cache_creation_input_tokens
-    short, long = _cache_split(u)
-    if write is None and (short is not None or long is not None):
-        write = (short or 0) + (long or 0)
-    cached = base.cached_input_tokens if read is None else read
-    written = base.cache_write_tokens if write is None else write
-    extended = base.cache_write_extended_tokens if long is None else long
-    total_in = base.input_tokens if uncached is None else uncached + cached + written
-    details = getattr(u, "output_tokens_details", None)
-    thinking = getattr(details, "thinking_tokens", None) if details is not None else None
-    return Usage(
-        input_tokens=total_in,
-        output_tokens=u.output_tokens if u.output_tokens is not None else base.output_tokens,
-        cached_input_tokens=cached,
-        cache_write_tokens=written,
-        cache_write_extended_tokens=min(extended, written),
-        reasoning_tokens=thinking or base.reasoning_tokens,
-    )
 
 
 class AnthropicStream:
@@ -128,3 +82,11 @@ class AnthropicMessages:
 
     async def aclose(self) -> None:
         await self.client.close()
+
+
+def build(
+    *, name: str, label: str, api_key: str | None, base_url: str, timeouts: Timeouts
+) -> AnthropicMessages:
+    """The Vendor spec's factory."""
+    assert api_key is not None
+    return AnthropicMessages(label=label, api_key=api_key, base_url=base_url, timeouts=timeouts)

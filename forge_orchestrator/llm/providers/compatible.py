@@ -29,6 +29,13 @@ def compatible_client(
     )
 
 
+def build(
+    *, name: str, label: str, api_key: str | None, base_url: str, timeouts: Timeouts
+) -> OpenAIChat:
+    """The Vendor spec's factory: a server is labelled by its own name."""
+    return compatible_client(name=name, base_url=base_url, api_key=api_key, timeouts=timeouts)
+
+
 async def discover_models(base_url: str, api_key: str | None, timeouts: Timeouts) -> list[str]:
     """The model ids a server lists at ``/v1/models``."""
     client = compatible_client(

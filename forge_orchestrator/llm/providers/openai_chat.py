@@ -7,45 +7,14 @@ from typing import Any
 
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
-from openai.types.completion_usage import CompletionUsage
 
-from ..types import LLMRequest, Usage
+from ...vendors.openai import usage_from
+from ..types import LLMRequest
 from . import RawResult, StreamState, Timeouts, collect_model_ids
 
 
 def _timeout(t: Timeouts) -> openai.Timeout:
     return openai.Timeout(t.read_s, connect=t.connect_s)
-
-
-def _count(obj: Any, name: str) -> int:
-    """A count from an SDK model or, for a field the SDK type lacks, from its extra dict."""
-    value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-    return int(value or 0)
-
-
-def usage_from(u: CompletionUsage | None) -> Usage | None:
-    """prompt_tokens already includes cached tokens; the details give the cached subsets.
-
-    cache_write_tokens is the whole write (30-minute retention unless split). Chat
-    Completions' usage type has no TTL split; the Responses API reports one as
-    ``cache_write_tokens_details.ttl_12h_tokens``, so that object is read here too when a
-    server sends it, and the 12-hour part is billed at the extended-retention rate.
-    """
-    if u is None:
-        return None
-    prompt = u.prompt_tokens_details
-    completion = u.completion_tokens_details
-    written = _count(prompt, "cache_write_tokens") if prompt else 0
-    split = getattr(prompt, "cache_write_tokens_details", None) if prompt else None
-    extended = _count(split, "ttl_12h_tokens") if split is not None else 0
-    return Usage(
-        input_tokens=u.prompt_tokens or 0,
-        output_tokens=u.completion_tokens or 0,
-        cached_input_tokens=(prompt.cached_tokens or 0) if prompt else 0,
-        cache_write_tokens=written,
-        cache_write_extended_tokens=min(extended, written),
-        reasoning_tokens=(completion.reasoning_tokens or 0) if completion else 0,
-    )
 
 
 class OpenAIChatStream:
@@ -125,3 +94,11 @@ class OpenAIChat:
 
     async def aclose(self) -> None:
         await self.client.close()
+
+
+def build(
+    *, name: str, label: str, api_key: str | None, base_url: str, timeouts: Timeouts
+) -> OpenAIChat:
+    """The Vendor spec's factory for OpenAI's own API."""
+    assert api_key is not None
+    return OpenAIChat(label=label, api_key=api_key, base_url=base_url, timeouts=timeouts)

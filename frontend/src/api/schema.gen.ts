@@ -2291,6 +2291,8 @@ export interface components {
             models: components["schemas"]["ModelInfo"][];
             /** Providers */
             providers: components["schemas"]["ProviderInfo"][];
+            /** Vendors */
+            vendors: components["schemas"]["VendorInfo"][];
         };
         /** ModelInfo */
         ModelInfo: {
@@ -2502,9 +2504,9 @@ export interface components {
             key_source: "keyring" | "env" | "none";
             /**
              * Kind
-             * @enum {string}
+             * @description the vendor's name (VendorInfo.name); compatible servers
              */
-            kind: "openai" | "anthropic" | "compatible";
+            kind: string;
             /** Label */
             label: string;
             /** Local */
@@ -2512,7 +2514,10 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** ProvidersConfig */
+        /**
+         * ProvidersConfig
+         * @description Settings of every provider, one field per built-in vendor.
+         */
         ProvidersConfig: {
             anthropic?: components["schemas"]["VendorSettings"];
             /** Compatible */
@@ -2522,6 +2527,7 @@ export interface components {
              * @description used when a call names no provider and no model
              */
             default_provider?: string | null;
+            gemini?: components["schemas"]["VendorSettings"];
             openai?: components["schemas"]["VendorSettings"];
         };
         /** ProvidersView */
@@ -2529,6 +2535,8 @@ export interface components {
             /** Providers */
             providers: components["schemas"]["ProviderInfo"][];
             settings: components["schemas"]["ProvidersConfig"];
+            /** Vendors */
+            vendors: components["schemas"]["VendorInfo"][];
         };
         /** RedactRequest */
         RedactRequest: {
@@ -3167,6 +3175,50 @@ export interface components {
              * @default false
              */
             required: boolean;
+        };
+        /**
+         * VendorInfo
+         * @description What the Settings screen and the pickers show about one vendor (from its spec).
+         */
+        VendorInfo: {
+            /** Base Url Env */
+            base_url_env: string | null;
+            /** Default Base Url */
+            default_base_url: string | null;
+            /** Default Model */
+            default_model: string | null;
+            /** Help */
+            help: string;
+            /**
+             * Key Env
+             * @description environment variables a key may come from
+             */
+            key_env: string[];
+            /** Key Hint */
+            key_hint: string;
+            /** Key Url */
+            key_url: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Local Servers
+             * @description many user-named servers of this kind
+             */
+            local_servers: boolean;
+            /**
+             * Models
+             * @description regular expression for the model ids it serves
+             */
+            models: string | null;
+            /** Name */
+            name: string;
+            /** Needs Base Url */
+            needs_base_url: boolean;
+            /**
+             * Tokenizer
+             * @description tokenizer that counts exactly; None: estimate
+             */
+            tokenizer: string | null;
         };
         /** VendorSettings */
         VendorSettings: {

@@ -1,6 +1,7 @@
 // Typed client for the Settings screen: stored keys (never values), provider settings, roles.
 
 import { api } from "./client";
+import type { components } from "./schema.gen";
 
 export type Storage = "os-keyring" | "encrypted-db";
 
@@ -49,45 +50,36 @@ export const testKey = (name: string) =>
 
 // ---- provider settings (GET/PUT /api/settings/providers) -------------------------------------
 
-export interface VendorSettings {
-  enabled: boolean;
-  base_url: string | null;
-  default_model: string | null;
-}
+type Schemas = components["schemas"];
 
-export interface CompatibleServer {
-  name: string;
-  base_url: string;
-  api_key_name: string | null;
-  enabled: boolean;
-  local: boolean;
-  default_model: string | null;
-  models: string[];
-}
-
-export interface ProvidersConfig {
-  openai: VendorSettings;
-  anthropic: VendorSettings;
+export type VendorSettings = Schemas["VendorSettings"];
+/** What the server knows about one vendor (GET /api/settings/providers `vendors`). */
+export type VendorInfo = Schemas["VendorInfo"];
+/** As the server sends it: every default filled in. */
+export type CompatibleServer = Required<Schemas["CompatibleServer"]>;
+/** One VendorSettings field per built-in vendor (named by VendorInfo.name), plus the servers. */
+export type ProvidersConfig = Omit<Schemas["ProvidersConfig"], "compatible" | "default_provider"> & {
   compatible: CompatibleServer[];
   default_provider: string | null;
+};
+export type ProviderInfo = Schemas["ProviderInfo"];
+export type ProvidersView = Omit<Schemas["ProvidersView"], "settings"> & { settings: ProvidersConfig };
+
+const VENDOR_DEFAULTS: VendorSettings = { enabled: true, base_url: null, default_model: null };
+
+/** A built-in vendor's settings; vendor fields are added per registered vendor by the server. */
+export function vendorSettings(config: ProvidersConfig, vendor: string): VendorSettings {
+  const value = (config as Record<string, unknown>)[vendor];
+  return typeof value === "object" && value !== null ? (value as VendorSettings) : VENDOR_DEFAULTS;
 }
 
-export interface ProviderInfo {
-  name: string;
-  label: string;
-  kind: "openai" | "anthropic" | "compatible";
-  enabled: boolean;
-  configured: boolean;
-  key_source: "keyring" | "env" | "none";
-  base_url: string;
-  default_model: string | null;
-  local: boolean;
+export function withVendorSettings(config: ProvidersConfig, vendor: string, value: VendorSettings): ProvidersConfig {
+  return { ...config, [vendor]: value };
 }
 
-export interface ProvidersView {
-  settings: ProvidersConfig;
-  providers: ProviderInfo[];
-}
+/** Built-in vendors (one card each), in the server's order; local-server kinds excluded. */
+export const builtinVendors = (vendors: VendorInfo[] | undefined): VendorInfo[] =>
+  (vendors ?? []).filter((v) => !v.local_servers);
 
 export interface DiscoveredModels {
   base_url: string;
@@ -104,19 +96,8 @@ export const discoverModels = (body: { base_url: string; api_key?: string; api_k
 
 // ---- models (GET /api/llm/models) ----------------------------------------------------------
 
-export interface CatalogModel {
-  provider: string;
-  model: string;
-  configured: boolean;
-  is_default: boolean;
-  status: string;
-  cost_status: "priced" | "free" | "unpriced";
-}
-
-export interface ModelCatalog {
-  providers: ProviderInfo[];
-  models: CatalogModel[];
-}
+export type CatalogModel = Schemas["ModelInfo"];
+export type ModelCatalog = Schemas["ModelCatalog"];
 
 export const getModelCatalog = () => api<ModelCatalog>("/llm/models");
 

@@ -2,6 +2,7 @@
 // how the keys are actually stored, and the signed-in browser sessions.
 
 import { useMemo } from "react";
+import { builtinVendors } from "../api/settings";
 import { Spinner } from "../components/Elapsed";
 import { ErrorNote } from "../components/ErrorNote";
 import { AppearanceSection } from "../components/settings/AppearanceSection";
@@ -59,15 +60,14 @@ export default function SettingsPage() {
         <ErrorNote error={keys.error ?? providers.error} />
         {config && keys.data && (
           <div className="provider-grid">
-            {(["openai", "anthropic"] as const).map((vendor) => (
+            {builtinVendors(providers.data?.vendors).map((vendor) => (
               <ProviderCard
-                key={vendor}
+                key={vendor.name}
                 vendor={vendor}
-                label={vendor === "openai" ? "OpenAI" : "Anthropic"}
                 config={config}
-                info={infos.find((i) => i.name === vendor)}
-                keyStatus={keyList.find((k) => k.name === vendor)}
-                models={modelsOf(vendor)}
+                info={infos.find((i) => i.name === vendor.name)}
+                keyStatus={keyList.find((k) => k.name === vendor.name)}
+                models={modelsOf(vendor.name)}
               />
             ))}
           </div>

@@ -136,7 +136,7 @@ function ServerItem({ server, config, info, keyStatus }: {
   );
 }
 
-function AddServer({ config }: { config: ProvidersConfig }) {
+function AddServer({ config, infos }: { config: ProvidersConfig; infos: ProviderInfo[] }) {
   const toast = useToast();
   const save = useSaveProviders();
   const discover = useDiscoverModels();
@@ -146,7 +146,8 @@ function AddServer({ config }: { config: ProvidersConfig }) {
   const [key, setKeyValue] = useState("");
   const [found, setFound] = useState<string[] | null>(null);
   const [started, setStarted] = useState(0);
-  const taken = name === "openai" || name === "anthropic" || config.compatible.some((s) => s.name === name);
+  // Built-in vendors and existing servers, as the server reports them.
+  const taken = infos.some((i) => i.name === name) || config.compatible.some((s) => s.name === name);
   const nameOk = SERVER_NAME_PATTERN.test(name) && !taken;
   const busy = save.isPending || setKey.isPending;
 
@@ -253,7 +254,7 @@ export function LocalServers({ config, infos, keys }: Props) {
           />
         ))}
       </ul>
-      <AddServer config={config} />
+      <AddServer config={config} infos={infos} />
     </section>
   );
 }

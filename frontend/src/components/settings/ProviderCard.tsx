@@ -1,25 +1,28 @@
-// OpenAI or Anthropic: key status and controls, enable toggle, base URL and default model.
+// One built-in vendor (as the server describes it): key status and controls, enable toggle,
+// base URL and default model.
 
 import { useEffect, useState, type FormEvent } from "react";
-import type { KeyStatus, ProviderInfo, ProvidersConfig, VendorSettings } from "../../api/settings";
+import {
+  vendorSettings,
+  withVendorSettings,
+  type KeyStatus,
+  type ProviderInfo,
+  type ProvidersConfig,
+  type VendorInfo,
+  type VendorSettings,
+} from "../../api/settings";
 import { useSaveProviders } from "../../hooks/useSettings";
 import { ErrorNote } from "../ErrorNote";
 import { useToast } from "../Toasts";
 import { KeyControl } from "./KeyControl";
 
-type Vendor = "openai" | "anthropic";
-
 interface Props {
-  vendor: Vendor;
-  label: string;
+  vendor: VendorInfo;
   config: ProvidersConfig;
   info: ProviderInfo | undefined;
   keyStatus: KeyStatus | undefined;
   models: string[];
 }
-
-const ENV = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" } as const;
-const URL_ENV = { openai: "OPENAI_BASE_URL", anthropic: "ANTHROPIC_BASE_URL" } as const;
 
 export function keySourceText(info: ProviderInfo | undefined, envName: string): string {
   if (!info) return "";
@@ -28,10 +31,12 @@ export function keySourceText(info: ProviderInfo | undefined, envName: string): 
   return "No key yet.";
 }
 
-export function ProviderCard({ vendor, label, config, info, keyStatus, models }: Props) {
+export function ProviderCard({ vendor: spec, config, info, keyStatus, models }: Props) {
   const toast = useToast();
   const save = useSaveProviders();
-  const current = config[vendor];
+  const vendor = spec.name;
+  const label = spec.label;
+  const current = vendorSettings(config, vendor);
   const [baseUrl, setBaseUrl] = useState(current.base_url ?? "");
   const [model, setModel] = useState(current.default_model ?? "");
   useEffect(() => {
@@ -40,7 +45,9 @@ export function ProviderCard({ vendor, label, config, info, keyStatus, models }:
   }, [current.base_url, current.default_model]);
 
   const saveVendor = (patch: Partial<VendorSettings>, message: string) => {
-    save.mutate({ ...config, [vendor]: { ...current, ...patch } }, { onSuccess: () => toast.success(message) });
+    save.mutate(withVendorSettings(config, vendor, { ...current, ...patch }), {
+      onSuccess: () => toast.success(message),
+    });
   };
   const dirty = baseUrl.trim() !== (current.base_url ?? "") || model.trim() !== (current.default_model ?? "");
   const submit = (e: FormEvent) => {
@@ -78,7 +85,19 @@ export function ProviderCard({ vendor, label, config, info, keyStatus, models }:
           </label>
         </div>
       </div>
-      <p className="muted small">{keySourceText(info, ENV[vendor])}</p>
+      {spec.help && <p className="muted small">{spec.help}</p>}
+      <p className="muted small">
+        {keySourceText(info, spec.key_env.join(" or ") || "an environment variable")}
+        {spec.key_url && (
+          <>
+            {" "}
+            <a href={spec.key_url} target="_blank" rel="noreferrer">
+              Get a key
+            </a>
+            {spec.key_hint ? ` (${spec.key_hint})` : ""}.
+          </>
+        )}
+      </p>
       <KeyControl name={vendor} status={keyStatus} testable label={label} />
       <form onSubmit={submit} className="provider-form">
         <label className="field">
@@ -86,7 +105,7 @@ export function ProviderCard({ vendor, label, config, info, keyStatus, models }:
           <input
             value={baseUrl}
             onChange={(e) => setBaseUrl(e.target.value)}
-            placeholder={info?.base_url ?? ""}
+            placeholder={info?.base_url ?? spec.default_base_url ?? ""}
             inputMode="url"
             spellCheck={false}
           />
@@ -96,7 +115,7 @@ export function ProviderCard({ vendor, label, config, info, keyStatus, models }:
           <input
             value={model}
             onChange={(e) => setModel(e.target.value)}
-            placeholder={info?.default_model ?? ""}
+            placeholder={info?.default_model ?? spec.default_model ?? ""}
             list={listId}
             spellCheck={false}
           />
@@ -115,8 +134,9 @@ export function ProviderCard({ vendor, label, config, info, keyStatus, models }:
                 with <code>{info.default_model}</code>
               </>
             ) : null}
-            . An empty base URL falls back to <code>{URL_ENV[vendor]}</code>, then the vendor's own; an empty
-            model to Forge's default.
+            . An empty base URL falls back to{" "}
+            {spec.base_url_env ? <code>{spec.base_url_env}</code> : "the environment"}, then the vendor's own; an
+            empty model to Forge's default.
           </p>
         )}
         <div className="row end">
