@@ -45,10 +45,15 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.liveness = Liveness(engine)
         # Domain code reads and writes through it: see db/service.py.
         app.state.db = Database(engine)
+        # Work a component wants done once start-up has finished (warm-ups): run before the
+        # server takes requests, not beside the other components' start-up.
+        app.state.after_startup = []
         try:
             async with AsyncExitStack() as stack:
                 for component in components():
                     await stack.enter_async_context(component(app))
+                for start in app.state.after_startup:
+                    start()
                 yield
         finally:
             await run_in_threadpool(app.state.db.close)
