@@ -99,38 +99,19 @@ export async function call<D>(request: Promise<Outcome<D>>): Promise<D> {
   return data;
 }
 
+/** A typed call that may answer 204 (no body) or 200 with one: the body, or undefined. */
+export async function callOptional<D>(request: Promise<Outcome<D>>): Promise<D | undefined> {
+  const { data, error, response } = await request;
+  if (!response.ok) throw errorFrom(response.status, error);
+  return response.status === 204 ? undefined : data;
+}
+
 /** A typed call answered 204 (no body): resolves when it succeeded. */
 export async function callEmpty(request: Promise<Outcome<unknown>>): Promise<void> {
   const { error, response } = await request;
   if (!response.ok) throw errorFrom(response.status, error);
 }
 
-/**
- * @deprecated Untyped: the response is whatever T says. Kept only for settings.ts and the
- * Settings screen's SessionsSection until they move to `client` (being rewritten elsewhere).
- */
-export async function api<T>(
-  path: string,
-  options: { method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; body?: unknown; signal?: AbortSignal } = {},
-): Promise<T> {
-  const { method = "GET", body, signal } = options;
-  let res: Response;
-  try {
-    res = await fetch(apiUrl(path), {
-      method,
-      signal,
-      credentials: "same-origin",
-      headers: body === undefined ? sessionHeaders() : { ...sessionHeaders(), "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (err) {
-    if (isAbort(err)) throw err;
-    throw new ApiError(0, "network_error", "Cannot reach the Forge server. Is it still running?");
-  }
-  if (!res.ok) throw await toApiError(res);
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
-}
 
 /** A single-use ticket (valid 30 s) for one /api path, sent as `?ticket=` by sockets and streams. */
 export async function ticketFor(path: string): Promise<string> {

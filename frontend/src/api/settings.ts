@@ -1,56 +1,28 @@
 // Typed client for the Settings screen: stored keys (never values), provider settings, roles.
 
-import { api } from "./client";
+import { call, callEmpty, callOptional, client } from "./client";
 import type { components } from "./schema.gen";
 
-export type Storage = "os-keyring" | "encrypted-db";
+type Schemas = components["schemas"];
 
-export interface KeyStatus {
-  name: string;
-  provider: string | null;
-  configured: boolean;
-  storage: Storage;
-  /** e.g. "••••abcd"; never the value. */
-  masked: string | null;
-  updated_at: string | null;
-  /** Why a stored value cannot be read (wrong master key, modified bytes), if so. */
-  problem: string | null;
-  /** The environment variable supplying this key when none is stored (its name, never the value). */
-  env_var?: string | null;
-}
-
-export interface KeyTestResult {
-  ok: boolean;
-  provider: string;
-  models: number;
-}
-
-export interface StorageInfo {
-  storage: Storage;
-  label: string;
-  reason: string;
-  os_keyring_backend: string;
-  database: string | null;
-  cipher: string | null;
-  master_key: "file" | "os-keyring" | null;
-  master_key_location: string | null;
-  master_key_exists: boolean;
-  problem: string | null;
-}
+export type Storage = Schemas["KeyOut"]["storage"];
+/** A stored key as listed: its name, masked tail and storage, never the value. */
+export type KeyStatus = Schemas["KeyOut"];
+export type KeyTestResult = Schemas["KeyTestOut"];
+export type StorageInfo = Schemas["StorageOut"];
 
 export const KEY_NAME_PATTERN = /^[a-z0-9_.-]{1,100}$/;
 
-export const listKeys = () => api<KeyStatus[]>("/keys");
-export const getStorage = () => api<StorageInfo>("/keys/storage");
+const byName = (name: string) => ({ params: { path: { name } } });
+
+export const listKeys = () => call(client.GET("/api/keys"));
+export const getStorage = () => call(client.GET("/api/keys/storage"));
 export const setKey = (name: string, value: string) =>
-  api<KeyStatus>(`/keys/${encodeURIComponent(name)}`, { method: "PUT", body: { value } });
-export const deleteKey = (name: string) => api<void>(`/keys/${encodeURIComponent(name)}`, { method: "DELETE" });
-export const testKey = (name: string) =>
-  api<KeyTestResult>(`/keys/${encodeURIComponent(name)}/test`, { method: "POST" });
+  call(client.PUT("/api/keys/{name}", { ...byName(name), body: { value } }));
+export const deleteKey = (name: string) => callEmpty(client.DELETE("/api/keys/{name}", byName(name)));
+export const testKey = (name: string) => call(client.POST("/api/keys/{name}/test", byName(name)));
 
 // ---- provider settings (GET/PUT /api/settings/providers) -------------------------------------
-
-type Schemas = components["schemas"];
 
 export type VendorSettings = Schemas["VendorSettings"];
 /** What the server knows about one vendor (GET /api/settings/providers `vendors`). */
@@ -81,45 +53,30 @@ export function withVendorSettings(config: ProvidersConfig, vendor: string, valu
 export const builtinVendors = (vendors: VendorInfo[] | undefined): VendorInfo[] =>
   (vendors ?? []).filter((v) => !v.local_servers);
 
-export interface DiscoveredModels {
-  base_url: string;
-  models: string[];
-}
+export type DiscoveredModels = Schemas["DiscoveredModels"];
 
 export const SERVER_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
 
-export const getProviders = () => api<ProvidersView>("/settings/providers");
+// The server fills in every default; the view's settings are read with them (see ProvidersConfig).
+const asView = (view: Schemas["ProvidersView"]) => view as ProvidersView;
+
+export const getProviders = () => call(client.GET("/api/settings/providers")).then(asView);
 export const putProviders = (config: ProvidersConfig) =>
-  api<ProvidersView>("/settings/providers", { method: "PUT", body: config });
-export const discoverModels = (body: { base_url: string; api_key?: string; api_key_name?: string }) =>
-  api<DiscoveredModels>("/settings/providers/discover", { method: "POST", body });
+  call(client.PUT("/api/settings/providers", { body: config })).then(asView);
+export const discoverModels = (body: Schemas["DiscoverIn"]) =>
+  call(client.POST("/api/settings/providers/discover", { body }));
 
 // ---- models (GET /api/llm/models) ----------------------------------------------------------
 
 export type CatalogModel = Schemas["ModelInfo"];
 export type ModelCatalog = Schemas["ModelCatalog"];
 
-export const getModelCatalog = () => api<ModelCatalog>("/llm/models");
+export const getModelCatalog = () => call(client.GET("/api/llm/models"));
 
 // ---- agent roles (/api/roles) ----------------------------------------------------------------
 
-export interface Role {
-  name: string;
-  description: string;
-  system_prompt: string;
-  default_model: string | null;
-  builtin: boolean;
-  /** A built-in whose prompt the user has edited. */
-  customized: boolean;
-  created_at: string | null;
-  updated_at: string | null;
-}
-
-export interface RoleInput {
-  description: string;
-  system_prompt: string;
-  default_model: string | null;
-}
+export type Role = Schemas["Role"];
+export type RoleInput = Schemas["RoleInput"];
 
 export const ROLE_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,99}$/;
 export const ROLE_NAME_RULE = "Use lowercase letters, digits, - or _, starting with a letter.";
@@ -137,11 +94,9 @@ export function slugRoleName(typed: string): string {
     .slice(0, 100);
 }
 
-export const listRoles = () => api<Role[]>("/roles");
-export const createRole = (role: RoleInput & { name: string }) =>
-  api<Role>("/roles", { method: "POST", body: role });
+export const listRoles = () => call(client.GET("/api/roles"));
+export const createRole = (role: Schemas["RoleCreate"]) => call(client.POST("/api/roles", { body: role }));
 export const updateRole = (name: string, role: RoleInput) =>
-  api<Role>(`/roles/${encodeURIComponent(name)}`, { method: "PUT", body: role });
+  call(client.PUT("/api/roles/{name}", { ...byName(name), body: role }));
 /** 204 (undefined) for a custom role; the restored default for an edited built-in. */
-export const deleteRole = (name: string) =>
-  api<Role | undefined>(`/roles/${encodeURIComponent(name)}`, { method: "DELETE" });
+export const deleteRole = (name: string) => callOptional(client.DELETE("/api/roles/{name}", byName(name)));

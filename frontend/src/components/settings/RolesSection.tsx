@@ -29,7 +29,7 @@ function RoleForm({
   withName?: boolean;
 }) {
   const [name, setName] = useState(initial.name ?? "");
-  const [description, setDescription] = useState(initial.description);
+  const [description, setDescription] = useState(initial.description ?? "");
   const [prompt, setPrompt] = useState(initial.system_prompt);
   const [model, setModel] = useState(initial.default_model ?? "");
   // Typed freely; stored as its slug ("doc writer" → "doc-writer"), shown before creating.
@@ -37,7 +37,7 @@ function RoleForm({
   const nameOk = !withName || ROLE_NAME_PATTERN.test(slug);
   const dirty =
     name !== (initial.name ?? "") ||
-    description !== initial.description ||
+    description !== (initial.description ?? "") ||
     prompt !== initial.system_prompt ||
     model !== (initial.default_model ?? "");
   const guard = useUnsavedGuard(dirty && !pending, "This role has unsaved edits.");

@@ -1,17 +1,12 @@
 // Signed-in browsers: when each session started, when it was last seen, and a button to end it.
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
+import { call, callEmpty, client } from "../../api/client";
+import type { components } from "../../api/schema.gen";
 import { Spinner } from "../Elapsed";
 import { ErrorNote } from "../ErrorNote";
 
-export interface BrowserSession {
-  id: string;
-  created_at: string;
-  last_seen_at: string;
-  user_agent: string;
-  current: boolean;
-}
+export type BrowserSession = components["schemas"]["SessionOut"];
 
 const KEY = ["auth", "sessions"] as const;
 
@@ -21,9 +16,10 @@ function when(iso: string): string {
 
 export function SessionsSection() {
   const qc = useQueryClient();
-  const sessions = useQuery({ queryKey: KEY, queryFn: () => api<BrowserSession[]>("/sessions") });
+  const sessions = useQuery({ queryKey: KEY, queryFn: () => call(client.GET("/api/sessions")) });
   const revoke = useMutation({
-    mutationFn: (id: string) => api<void>(`/sessions/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    mutationFn: (id: string) =>
+      callEmpty(client.DELETE("/api/sessions/{session_id}", { params: { path: { session_id: id } } })),
     onSettled: () => void qc.invalidateQueries({ queryKey: KEY }),
   });
   return (
