@@ -22,6 +22,7 @@ from ..commands.models import (
 from ..commands.prepare import preview_run
 from ..commands.runs import RunManager
 from .commands import errors
+from .params import OptionalRowId, RowId
 
 router = APIRouter(prefix="/commands", tags=["command runs"], responses=errors(422))
 
@@ -60,24 +61,24 @@ async def start_run(request: Request, body: RunRequest) -> RunStarted:
 @router.get("/runs", response_model=list[RunSummary])
 async def list_runs(
     request: Request,
-    card_id: int | None = Query(None),
+    card_id: OptionalRowId = None,
     limit: int = Query(50, ge=1, le=500),
 ) -> list[RunSummary]:
     return await _manager(request).list(card_id=card_id, limit=limit)
 
 
 @router.get("/runs/{run_id:int}", response_model=Run, responses=errors(404))
-async def get_run(request: Request, run_id: int) -> Run:
+async def get_run(request: Request, run_id: RowId) -> Run:
     return await _manager(request).get(run_id)
 
 
 @router.post("/runs/{run_id:int}/cancel", response_model=Run, responses=errors(404, 409))
-async def cancel_run(request: Request, run_id: int) -> Run:
+async def cancel_run(request: Request, run_id: RowId) -> Run:
     return await _manager(request).cancel(run_id)
 
 
 @router.get("/runs/{run_id:int}/events", response_class=EventSourceResponse, responses=errors(404))
-async def run_events(request: Request, run_id: int) -> EventSourceResponse:
+async def run_events(request: Request, run_id: RowId) -> EventSourceResponse:
     """SSE: `chunk` {stream, data, seq} from the start, and `status` {run} when it changes."""
     manager = _manager(request)
     await manager.get(run_id)  # 404 before the stream starts

@@ -20,6 +20,7 @@ from ..db.engine import app_engine
 from ..db.service import app_db
 from ..errors import ErrorResponse
 from ..request_limits import parse_body
+from .params import RowId
 from .rows_json import json_bytes, json_response
 
 _WHY = {
@@ -111,16 +112,16 @@ async def import_cards(
 
 
 @router.get("/{card_id:int}", response_model=Card, responses=errors(404))
-async def get_card(request: Request, card_id: int) -> Card:
+async def get_card(request: Request, card_id: RowId) -> Card:
     return await run_in_threadpool(cards.get_card, app_engine(request.app), card_id)
 
 
 @router.put("/{card_id:int}", response_model=Card, responses=errors(404))
-async def update_card(request: Request, card_id: int, body: CardUpdate) -> Card:
+async def update_card(request: Request, card_id: RowId, body: CardUpdate) -> Card:
     return await run_in_threadpool(cards.update_card, app_engine(request.app), card_id, body)
 
 
 @router.delete("/{card_id:int}", status_code=204, responses=errors(404))
-async def delete_card(request: Request, card_id: int) -> Response:
+async def delete_card(request: Request, card_id: RowId) -> Response:
     await run_in_threadpool(cards.delete_card, app_engine(request.app), card_id)
     return Response(status_code=204)

@@ -24,6 +24,7 @@ from ..flows.models import (
     ValidateRequest,
     ValidationReport,
 )
+from .params import RowId, Version
 
 router = APIRouter(tags=["flows"])
 
@@ -53,38 +54,38 @@ async def import_flow(request: Request, body: FlowImport) -> Flow:
 
 
 @router.get("/flows/{flow_id:int}", response_model=Flow)
-async def get_flow(request: Request, flow_id: int) -> Flow:
+async def get_flow(request: Request, flow_id: RowId) -> Flow:
     return await app_db(request.app).read(lambda c: store.get_flow(c, flow_id))
 
 
 @router.put("/flows/{flow_id:int}", response_model=Flow)
-async def update_flow(request: Request, flow_id: int, body: FlowUpdate) -> Flow:
+async def update_flow(request: Request, flow_id: RowId, body: FlowUpdate) -> Flow:
     return await app_db(request.app).write(lambda c: store.update_flow(c, flow_id, body))
 
 
 @router.delete("/flows/{flow_id:int}", status_code=204)
-async def delete_flow(request: Request, flow_id: int) -> Response:
+async def delete_flow(request: Request, flow_id: RowId) -> Response:
     await app_db(request.app).write(lambda c: store.delete_flow(c, flow_id))
     return Response(status_code=204)
 
 
 @router.post("/flows/{flow_id:int}/duplicate", response_model=Flow, status_code=201)
-async def duplicate_flow(request: Request, flow_id: int) -> Flow:
+async def duplicate_flow(request: Request, flow_id: RowId) -> Flow:
     return await app_db(request.app).write(lambda c: store.duplicate_flow(c, flow_id))
 
 
 @router.get("/flows/{flow_id:int}/export", response_model=FlowExport)
-async def export_flow(request: Request, flow_id: int, response: Response) -> FlowExport:
+async def export_flow(request: Request, flow_id: RowId, response: Response) -> FlowExport:
     exported = await app_db(request.app).read(lambda c: store.export_flow(c, flow_id))
     response.headers["Content-Disposition"] = f'attachment; filename="flow-{flow_id}.json"'
     return exported
 
 
 @router.get("/flows/{flow_id:int}/versions", response_model=list[FlowVersion])
-async def list_versions(request: Request, flow_id: int) -> list[FlowVersion]:
+async def list_versions(request: Request, flow_id: RowId) -> list[FlowVersion]:
     return await app_db(request.app).read(lambda c: store.list_versions(c, flow_id))
 
 
 @router.post("/flows/{flow_id:int}/versions/{version:int}/restore", response_model=Flow)
-async def restore_version(request: Request, flow_id: int, version: int) -> Flow:
+async def restore_version(request: Request, flow_id: RowId, version: Version) -> Flow:
     return await app_db(request.app).write(lambda c: store.restore_version(c, flow_id, version))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from starlette.concurrency import run_in_threadpool
 
@@ -15,6 +15,7 @@ from ..db.utils import iso
 from ..ledger.call_detail import CaptureState, call_detail
 from ..ledger.capture import CapturePolicy
 from ..ledger.queries import MAX_LIMIT, ListFilters, entries_page
+from .params import RowId
 from .rows_json import json_bytes, json_response, row_encoder
 
 router = APIRouter(tags=["ledger"])
@@ -120,7 +121,7 @@ class CallDetail(BaseModel):
 
 
 @router.get("/ledger/calls/{call_id}", response_model=CallDetail)
-async def get_call(request: Request, call_id: Annotated[int, Path(ge=1)]) -> CallDetail:
+async def get_call(request: Request, call_id: RowId) -> CallDetail:
     """One call: its ledger row, and its prompt and answer if they were captured."""
     detail = await run_in_threadpool(
         call_detail, request.app.state.engine, call_id, CapturePolicy.of(request.app.state.settings)

@@ -19,6 +19,7 @@ from ..llm.gateway import Gateway
 from ..llm.provider_settings import ProvidersConfig, check_base_url
 from ..llm.tokens import count_text
 from ..pricing import overrides as po
+from .params import RowId
 
 router = APIRouter(tags=["llm"])
 
@@ -122,14 +123,14 @@ async def create_price(request: Request, body: po.PriceOverrideInput) -> po.Pric
 
 @router.put("/prices/overrides/{override_id}", response_model=po.PriceRow)
 async def update_price(
-    request: Request, override_id: int, body: po.PriceOverrideInput
+    request: Request, override_id: RowId, body: po.PriceOverrideInput
 ) -> po.PriceRow:
     gw = _gw(request)
     return await run_in_threadpool(po.update_override, gw.engine, gw.prices, override_id, body)
 
 
 @router.delete("/prices/overrides/{override_id}", status_code=204)
-async def delete_price(request: Request, override_id: int) -> Response:
+async def delete_price(request: Request, override_id: RowId) -> Response:
     gw = _gw(request)
     await run_in_threadpool(po.delete_override, gw.engine, gw.prices, override_id)
     return Response(status_code=204)

@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from ..ledger.prices import price_book
 from ..optimizer import service as optimizer
 from ..optimizer.models import Action, ActionList, SuggestionList
+from .params import RowId
 
 router = APIRouter(tags=["optimizations"])
 SuggestionId = Path(pattern=r"^[0-9a-f]{16}$")
@@ -27,7 +28,7 @@ async def list_actions(request: Request) -> ActionList:
 
 
 @router.post("/optimizations/actions/{action_id}/undo", response_model=Action)
-async def undo_action(request: Request, action_id: int) -> Action:
+async def undo_action(request: Request, action_id: RowId) -> Action:
     return await run_in_threadpool(optimizer.undo, request.app.state.engine, action_id)
 
 

@@ -83,7 +83,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         ts, row_id = base64.urlsafe_b64decode(padded).decode().split("|")
-        return datetime.fromisoformat(ts), int(row_id)
+        found = datetime.fromisoformat(ts), int(row_id)
+        if not 0 < found[1] < 2**31:  # an INTEGER id on every backend (a crafted cursor)
+            raise ValueError(row_id)
+        return found
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise ValidationFailed(
             "cursor: not a cursor from a previous page", details={"cursor": cursor}

@@ -5542,6 +5542,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 run_id: number;
             };
             cookie?: never;
@@ -5672,6 +5673,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 run_id: number;
             };
             cookie?: never;
@@ -5802,6 +5804,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 run_id: number;
             };
             cookie?: never;
@@ -6058,6 +6061,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 card_id: number;
             };
             cookie?: never;
@@ -6188,6 +6192,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 card_id: number;
             };
             cookie?: never;
@@ -6322,6 +6327,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 card_id: number;
             };
             cookie?: never;
@@ -7107,6 +7113,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 run_id: number;
             };
             cookie?: never;
@@ -7237,6 +7244,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 run_id: number;
             };
             cookie?: never;
@@ -7367,6 +7375,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 run_id: number;
             };
             cookie?: never;
@@ -7497,6 +7506,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 run_id: number;
                 node_id: string;
             };
@@ -7628,6 +7638,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 run_id: number;
                 node_id: string;
             };
@@ -7759,6 +7770,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 run_id: number;
             };
             cookie?: never;
@@ -8025,6 +8037,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 flow_id: number;
             };
             cookie?: never;
@@ -8155,6 +8168,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 flow_id: number;
             };
             cookie?: never;
@@ -8289,6 +8303,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 flow_id: number;
             };
             cookie?: never;
@@ -8417,6 +8432,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 flow_id: number;
             };
             cookie?: never;
@@ -8547,6 +8563,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 flow_id: number;
             };
             cookie?: never;
@@ -8679,6 +8696,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description A row id. */
                 flow_id: number;
             };
             cookie?: never;
@@ -8809,6 +8827,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 flow_id: number;
             };
             cookie?: never;
@@ -8943,6 +8962,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 flow_id: number;
             };
             cookie?: never;
@@ -9073,7 +9093,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 flow_id: number;
+                /** @description A version number. */
                 version: number;
             };
             cookie?: never;
@@ -10124,6 +10146,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 call_id: number;
             };
             cookie?: never;
@@ -11060,6 +11083,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 action_id: number;
             };
             cookie?: never;
@@ -11710,6 +11734,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 override_id: number;
             };
             cookie?: never;
@@ -11844,6 +11869,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A row id. */
                 override_id: number;
             };
             cookie?: never;
