@@ -83,6 +83,7 @@ class Database:
         self.commits = 0
         self.jobs = 0
         self._thread: threading.Thread | None = None
+        self._conn: Connection | None = None  # the writer thread's own (SQLite)
         if self._single_writer:
             self._thread = threading.Thread(target=self._write_loop, name="db-writer", daemon=True)
             self._thread.start()
@@ -183,6 +184,27 @@ class Database:
         self._queue.put(job)
 
     def _write_loop(self) -> None:
+        try:
+            self._serve_writes()
+        finally:
+            self._drop_writer_conn()
+
+    def _writer_conn(self) -> Connection:
+        # The writer keeps one connection for its life: a pool checkout and its reset on
+        # return, per batch, cost about as much as the transaction itself.
+        if self._conn is None:
+            self._conn = self.engine.connect().execution_options(immediate=True)
+        return self._conn
+
+    def _drop_writer_conn(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # a broken connection is replaced; closing it may fail too
+                log.debug("closing the writer's connection failed", exc_info=True)
+
+    def _serve_writes(self) -> None:
         while True:
             try:
                 job = self._next()
@@ -221,7 +243,8 @@ class Database:
         done: list[tuple[_Job[Any], Any]] = []
         failed: list[tuple[_Job[Any], BaseException]] = []
         try:
-            with write_tx(self.engine) as conn:
+            conn = self._writer_conn()
+            with conn.begin():
                 if len(batch) == 1:
                     done.append((batch[0], batch[0].fn(conn)))
                 else:
@@ -236,7 +259,9 @@ class Database:
                         savepoint.commit()
                         done.append((job, value))
         except Exception as exc:
-            # The transaction (BEGIN, a lone job, or COMMIT) failed: nothing of it landed.
+            # The transaction (BEGIN, a lone job, or COMMIT) failed: nothing of it landed. The
+            # connection may be what failed (a disk I/O error): the next batch opens a new one.
+            self._drop_writer_conn()
             for job in batch:
                 if not any(job is f for f, _ in failed):
                     failed.append((job, exc))
