@@ -84,6 +84,8 @@ class Database:
         self.jobs = 0
         self._thread: threading.Thread | None = None
         self._conn: Connection | None = None  # the writer thread's own (SQLite)
+        self._reader_conns = threading.local()
+        self._all_reader_conns: list[Connection] = []  # closed by close()
         if self._single_writer:
             self._thread = threading.Thread(target=self._write_loop, name="db-writer", daemon=True)
             self._thread.start()
@@ -151,11 +153,29 @@ class Database:
         if self._writers is not None:
             self._writers.shutdown(wait=True, cancel_futures=False)
         self._readers.shutdown(wait=True, cancel_futures=False)
+        with self._lock:
+            readers, self._all_reader_conns = self._all_reader_conns, []
+        for conn in readers:  # their threads have ended: no read is using them
+            conn.close()
 
     # ---- reads and pooled writes --------------------------------------------------------------
     def _read(self, fn: Callable[[Connection], T]) -> T:
-        with self.engine.connect() as conn:
-            return fn(conn)
+        # Each reader thread keeps its own connection, as the writer does (a pool checkout per
+        # read cost more than a small read); a failed read replaces it.
+        conn: Connection | None = getattr(self._reader_conns, "conn", None)
+        if conn is None:
+            conn = self._reader_conns.conn = self.engine.connect()
+            with self._lock:
+                self._all_reader_conns.append(conn)
+        try:
+            with conn.begin():
+                return fn(conn)
+        except Exception:
+            self._reader_conns.conn = None
+            with self._lock:
+                self._all_reader_conns.remove(conn)
+            conn.close()
+            raise
 
     def _write_one(self, fn: Callable[[Connection], T]) -> T:
         with write_tx(self.engine) as conn:
