@@ -47,36 +47,24 @@ def create_run(
     inputs: Mapping[str, str],
     auto_approve: bool,
 ) -> RunRecord:
-    now = utcnow()
-    definition = graph.definition.model_dump(mode="json")
+    fields: dict[str, Any] = {
+        "flow_id": flow_id,
+        "flow_name": flow_name,
+        "flow_version": flow_version,
+        "definition": graph.definition.model_dump(mode="json"),
+        "status": "queued",
+        "inputs": dict(inputs),
+        "auto_approve": auto_approve,
+        "created_at": utcnow(),
+    }
     run_id = conn.execute(
-        flow_runs.insert().values(
-            flow_id=flow_id,
-            flow_name=flow_name,
-            flow_version=flow_version,
-            definition=definition,
-            status="queued",
-            inputs=dict(inputs),
-            auto_approve=auto_approve,
-            created_at=now,
-            worker=worker_id(),
-        )
+        flow_runs.insert().values(**fields, worker=worker_id())
     ).inserted_primary_key[0]  # type: ignore[index]
     conn.execute(
         flow_node_runs.insert(),
         [{"run_id": run_id, "node_id": n, "status": "pending", "attempts": 0} for n in graph.order],
     )
-    run = RunRecord(
-        id=run_id,
-        flow_id=flow_id,
-        flow_name=flow_name,
-        flow_version=flow_version,
-        definition=definition,
-        status="queued",
-        inputs=dict(inputs),
-        auto_approve=auto_approve,
-        created_at=now,
-    )
+    run = RunRecord(id=run_id, **fields)
     for n in graph.order:
         run.nodes[n] = NodeRecord(n, graph.nodes[n].type, graph.label(n))
     return run
