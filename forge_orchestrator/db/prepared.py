@@ -9,6 +9,7 @@ statement, so the SQL stays portable and typed.
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
@@ -17,6 +18,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.types import TypeEngine
 
 
 class _Compiled:
@@ -47,11 +49,17 @@ class _Compiled:
 
 
 class Prepared:
-    """``stmt`` with its parameters named by ``keys`` (column names for an INSERT)."""
+    """``stmt`` with its parameters named by ``keys`` (column names for an INSERT).
 
-    def __init__(self, stmt: ClauseElement, keys: Sequence[str]) -> None:
+    ``repeated`` names parameters that take few distinct (hashable) values, such as a rollup's
+    bucket start: their conversions are remembered instead of redone for every row."""
+
+    def __init__(
+        self, stmt: ClauseElement, keys: Sequence[str], *, repeated: Sequence[str] = ()
+    ) -> None:
         self.stmt = stmt
         self.keys = list(keys)
+        self.repeated = frozenset(repeated)
         self._compiled: dict[str, _Compiled] = {}
 
     def _for(self, dialect: Dialect) -> _Compiled:
@@ -65,13 +73,19 @@ class Prepared:
             found = _Compiled(
                 sql=str(compiled),
                 names=names,
-                convert=tuple(
-                    binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
-                ),
+                convert=tuple(self._converter(binds[n].type, n, dialect) for n in names),
                 positional=bool(compiled.positional),
             )
             self._compiled[dialect.name] = found
         return found
+
+    def _converter(
+        self, type_: TypeEngine[Any], name: str, dialect: Dialect
+    ) -> Callable[[Any], Any] | None:
+        fn = type_.dialect_impl(dialect).bind_processor(dialect)
+        if fn is not None and name in self.repeated:
+            return functools.lru_cache(maxsize=64)(fn)
+        return fn
 
     def execute(self, conn: Connection, row: Mapping[str, Any]) -> Any:
         """One execution; returns the DB-API cursor (for RETURNING rows)."""

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from ..db.engine import write_tx
+from ..db.prepared import Prepared
 from ..db.tables import llm_call_captures
 from ..db.utils import utcnow
 from ..settings import Settings
@@ -98,11 +99,15 @@ def build(
     )
 
 
+_FIELDS = ("ledger_id", "created_at", *Capture.__dataclass_fields__)
+# On every LLM call, in the settle's transaction: a statement built per call cost more than the
+# settle itself (SQLAlchemy's per-statement coercion and cache key), so it is compiled once.
+_INSERT = Prepared(insert(llm_call_captures), _FIELDS)
+
+
 def store_in(conn: Connection, ledger_id: int, capture: Capture) -> None:
     """Insert in the caller's transaction (the one that settles the ledger row)."""
-    conn.execute(
-        insert(llm_call_captures).values(ledger_id=ledger_id, created_at=utcnow(), **vars(capture))
-    )
+    _INSERT.execute(conn, {"ledger_id": ledger_id, "created_at": utcnow(), **vars(capture)}).close()
 
 
 def load(engine: Engine, ledger_id: int) -> dict[str, Any] | None:

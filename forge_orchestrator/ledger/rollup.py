@@ -111,6 +111,8 @@ def _upsert(dialect: str, table: Table, key: Sequence[str], add: Sequence[str]) 
 
 
 _UPSERTS: dict[str, tuple[Prepared, Prepared]] = {}
+# Two bucket starts per call (its day and month), each converted to SQL text once.
+REPEATED = ("bucket_start",)
 
 
 def _upserts(dialect: str) -> tuple[Prepared, Prepared]:
@@ -118,9 +120,11 @@ def _upserts(dialect: str) -> tuple[Prepared, Prepared]:
     if dialect not in _UPSERTS:
         hist_key = (*KEY, "bucket")
         _UPSERTS[dialect] = (
-            Prepared(_upsert(dialect, ledger_rollup, KEY, SUMS), (*KEY, *SUMS)),
+            Prepared(_upsert(dialect, ledger_rollup, KEY, SUMS), (*KEY, *SUMS), repeated=REPEATED),
             Prepared(
-                _upsert(dialect, ledger_latency_hist, hist_key, ("calls",)), (*hist_key, "calls")
+                _upsert(dialect, ledger_latency_hist, hist_key, ("calls",)),
+                (*hist_key, "calls"),
+                repeated=REPEATED,
             ),
         )
     return _UPSERTS[dialect]
