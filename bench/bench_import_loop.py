@@ -18,19 +18,27 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from forge_orchestrator.app import create_app  # noqa: E402
-from forge_orchestrator.commands import cards  # noqa: E402
+from forge_orchestrator.commands import importing  # noqa: E402
 from forge_orchestrator.commands.models import ExportBundle, ImportResult  # noqa: E402
+from forge_orchestrator.db.engine import write_tx  # noqa: E402
 from tests.conftest import BASE_URL, TOKEN, make_settings  # noqa: E402
 
 
+def _import_in_tx(engine: Engine, body: ExportBundle) -> ImportResult:
+    rows = importing.import_rows(body)
+    with write_tx(engine) as conn:
+        return importing.import_cards(conn, rows)
+
+
 async def old_import(request: Request, body: ExportBundle) -> ImportResult:
-    return await run_in_threadpool(cards.import_cards, request.app.state.engine, body)
+    return await run_in_threadpool(_import_in_tx, request.app.state.engine, body)
 
 
 def bundle(n: int) -> bytes:

@@ -16,7 +16,6 @@ from ..commands.models import (
     ImportResult,
     OnDuplicate,
 )
-from ..db.engine import app_engine
 from ..db.service import app_db
 from ..errors import ErrorResponse
 from ..request_limits import parse_body
@@ -61,29 +60,23 @@ async def list_cards(
 
 @router.post("", response_model=Card, status_code=201)
 async def create_card(request: Request, body: CardCreate) -> Card:
-    return await run_in_threadpool(cards.create_card, app_engine(request.app), body)
+    return await app_db(request.app).write(lambda c: cards.create_card(c, body))
 
 
 @router.get("/tags", response_model=list[str])
 async def list_tags(request: Request) -> list[str]:
-    return await run_in_threadpool(cards.all_tags, app_engine(request.app))
+    return await app_db(request.app).read(cards.all_tags)
 
 
 @router.get("/export", response_model=ExportBundle)
 async def export_cards(request: Request, response: Response) -> ExportBundle:
     response.headers["Content-Disposition"] = 'attachment; filename="forge-commands.json"'
-    return await run_in_threadpool(cards.export_cards, app_engine(request.app))
+    return await app_db(request.app).read(cards.export_cards)
 
 
-def _import(
-    app: Any, raw: bytes, content_type: str | None, max_cards: int, on_duplicate: OnDuplicate
-) -> bytes:
+def _rows(raw: bytes, content_type: str | None, max_cards: int) -> list[dict[str, Any]]:
     bundle = parse_body(raw, content_type, ExportBundle, items="cards", max_items=max_cards)
-    result = importing.import_cards(app_engine(app), bundle, on_duplicate)
-    # A card at a time: one dump of thousands would hold the GIL (and so the loop) throughout.
-    parts = b",".join(card.model_dump_json().encode() for card in result.cards)
-    counts = (result.created, result.skipped, result.replaced, parts)
-    return b'{"created":%d,"skipped":%d,"replaced":%d,"cards":[%b]}' % counts
+    return importing.import_rows(bundle)
 
 
 @router.post(
@@ -102,26 +95,31 @@ async def import_cards(
         "(store nothing; 409 duplicate_cards with the count).",
     ),
 ) -> Response:
-    # Parsing, validating and answering thousands of cards takes seconds of CPU: all of it
-    # runs in a worker thread, so the event loop (health, SSE, terminals) keeps serving.
+    # Parsing, validating and answering thousands of cards takes seconds of CPU: it runs in
+    # worker threads, so the event loop (health, SSE, terminals) keeps serving, and the
+    # database's writer is held only for the inserts.
     raw = await request.body()
     limit: int = request.app.state.settings.import_max_cards
     kind = request.headers.get("content-type")
-    body = await run_in_threadpool(_import, request.app, raw, kind, limit, on_duplicate)
+    rows = await run_in_threadpool(_rows, raw, kind, limit)
+    result = await app_db(request.app).write(
+        lambda c: importing.import_cards(c, rows, on_duplicate)
+    )
+    body = await run_in_threadpool(importing.result_json, result)
     return Response(body, status_code=201, media_type="application/json")
 
 
 @router.get("/{card_id:int}", response_model=Card, responses=errors(404))
 async def get_card(request: Request, card_id: RowId) -> Card:
-    return await run_in_threadpool(cards.get_card, app_engine(request.app), card_id)
+    return await app_db(request.app).read(lambda c: cards.get_card(c, card_id))
 
 
 @router.put("/{card_id:int}", response_model=Card, responses=errors(404))
 async def update_card(request: Request, card_id: RowId, body: CardUpdate) -> Card:
-    return await run_in_threadpool(cards.update_card, app_engine(request.app), card_id, body)
+    return await app_db(request.app).write(lambda c: cards.update_card(c, card_id, body))
 
 
 @router.delete("/{card_id:int}", status_code=204, responses=errors(404))
 async def delete_card(request: Request, card_id: RowId) -> Response:
-    await run_in_threadpool(cards.delete_card, app_engine(request.app), card_id)
+    await app_db(request.app).write(lambda c: cards.delete_card(c, card_id))
     return Response(status_code=204)

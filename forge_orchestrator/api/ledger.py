@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
-from starlette.concurrency import run_in_threadpool
 
 from ..db.service import app_db
 from ..db.utils import iso
@@ -123,7 +122,6 @@ class CallDetail(BaseModel):
 @router.get("/ledger/calls/{call_id}", response_model=CallDetail)
 async def get_call(request: Request, call_id: RowId) -> CallDetail:
     """One call: its ledger row, and its prompt and answer if they were captured."""
-    detail = await run_in_threadpool(
-        call_detail, request.app.state.engine, call_id, CapturePolicy.of(request.app.state.settings)
-    )
+    policy = CapturePolicy.of(request.app.state.settings)
+    detail = await app_db(request.app).read(lambda c: call_detail(c, call_id, policy))
     return CallDetail.model_validate(detail)

@@ -7,14 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
+from ..db.service import app_db
 from ..db.utils import utcnow
 from ..ledger.export import ExportFormat, media_type, stream_export
 from ..ledger.prices import price_book
 from ..ledger.queries import LedgerFilters, LedgerStatus
 from ..ledger.reprice import Reprice, reprice
 from ..ledger.summary import GroupBy, Summary, summarize
+from ..pricing.overrides import ready
 
 router = APIRouter(tags=["ledger"])
 
@@ -44,7 +45,7 @@ Filters = Annotated[LedgerFilters, Depends(ledger_filters)]
 
 @router.get("/ledger/summary", response_model=Summary)
 async def ledger_summary(request: Request, filters: Filters, group_by: GroupBy = "day") -> Summary:
-    return await run_in_threadpool(summarize, request.app.state.engine, filters, group_by)
+    return await app_db(request.app).read(lambda c: summarize(c, filters, group_by))
 
 
 @router.get(
@@ -88,6 +89,6 @@ async def ledger_reprice(
 ) -> Reprice:
     # `model` names the what-if model here, so the model_used filter is `from_model`.
     filters = ledger_filters(from_model, provider, agent_role, flow_id, status, since, until)
-    book = price_book(request.app)
-    engine = request.app.state.engine
-    return await run_in_threadpool(reprice, engine, filters, book, model, target_provider)
+    db = app_db(request.app)
+    book = await ready(db, price_book(request.app))
+    return await db.read(lambda c: reprice(c, filters, book, model, target_provider))

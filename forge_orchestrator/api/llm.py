@@ -60,7 +60,11 @@ class DiscoveredModels(BaseModel):
 
 @router.get("/llm/models", response_model=ModelCatalog)
 async def list_models(request: Request) -> ModelCatalog:
-    return await run_in_threadpool(catalog, _gw(request))
+    gw = _gw(request)
+    await gw.ready()
+    # In a thread for the keyring only (it may be the OS keyring): the settings and prices
+    # are in memory now.
+    return await run_in_threadpool(catalog, gw)
 
 
 @router.post("/tokens/estimate", response_model=TokenEstimate)
@@ -74,23 +78,23 @@ async def estimate_tokens(body: TokenEstimateIn) -> TokenEstimate:
     )
 
 
-def _view(gw: Gateway) -> ProvidersView:
-    cfg = gw.providers.get()
-    return ProvidersView(
-        settings=cfg, providers=provider_infos(cfg, gw.secrets()), vendors=vendor_infos()
-    )
+async def _view(gw: Gateway, cfg: ProvidersConfig) -> ProvidersView:
+    # In a thread for the keyring only (whether each provider has a key; it may be the OS
+    # keyring): the settings were read through the database service.
+    infos = await run_in_threadpool(provider_infos, cfg, gw.secrets())
+    return ProvidersView(settings=cfg, providers=infos, vendors=vendor_infos())
 
 
 @router.get("/settings/providers", response_model=ProvidersView)
 async def get_providers(request: Request) -> ProvidersView:
-    return await run_in_threadpool(_view, _gw(request))
+    gw = _gw(request)
+    return await _view(gw, await gw.providers.current(gw.db))
 
 
 @router.put("/settings/providers", response_model=ProvidersView)
 async def put_providers(request: Request, body: ProvidersConfig) -> ProvidersView:
     gw = _gw(request)
-    await run_in_threadpool(gw.providers.put, body)
-    return await run_in_threadpool(_view, gw)
+    return await _view(gw, await gw.providers.save(gw.db, body))
 
 
 @router.post("/settings/providers/discover", response_model=DiscoveredModels)
@@ -112,13 +116,16 @@ async def discover(request: Request, body: DiscoverIn) -> DiscoveredModels:
 
 @router.get("/prices", response_model=po.PriceTable)
 async def list_prices(request: Request) -> po.PriceTable:
-    return await run_in_threadpool(po.price_table, _gw(request).prices)
+    gw = _gw(request)
+    await gw.ready()
+    return po.price_table(gw.prices)  # ~1 ms of lookups in memory
 
 
 @router.post("/prices/overrides", response_model=po.PriceRow, status_code=201)
 async def create_price(request: Request, body: po.PriceOverrideInput) -> po.PriceRow:
     gw = _gw(request)
-    return await run_in_threadpool(po.create_override, gw.engine, gw.prices, body)
+    await gw.ready()
+    return await po.create_override(gw.db, gw.prices, body)
 
 
 @router.put("/prices/overrides/{override_id}", response_model=po.PriceRow)
@@ -126,11 +133,12 @@ async def update_price(
     request: Request, override_id: RowId, body: po.PriceOverrideInput
 ) -> po.PriceRow:
     gw = _gw(request)
-    return await run_in_threadpool(po.update_override, gw.engine, gw.prices, override_id, body)
+    await gw.ready()
+    return await po.update_override(gw.db, gw.prices, override_id, body)
 
 
 @router.delete("/prices/overrides/{override_id}", status_code=204)
 async def delete_price(request: Request, override_id: RowId) -> Response:
     gw = _gw(request)
-    await run_in_threadpool(po.delete_override, gw.engine, gw.prices, override_id)
+    await po.delete_override(gw.db, gw.prices, override_id)
     return Response(status_code=204)

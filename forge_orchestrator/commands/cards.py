@@ -1,4 +1,5 @@
-"""Command cards in the database: create, read, search, update, delete and export."""
+"""Command cards in the database: create, read, search, update, delete and export, each in the
+caller's transaction (``db.read`` / ``db.write``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pydantic_core import from_json
 from sqlalchemy import (
     JSON,
     Connection,
-    Engine,
     Select,
     Text,
     delete,
@@ -21,7 +21,6 @@ from sqlalchemy import (
     update,
 )
 
-from ..db.engine import write_tx
 from ..db.prepared import Prepared
 from ..db.tables import command_cards, command_runs
 from ..db.utils import iso, utcnow
@@ -176,28 +175,29 @@ def insert_card(conn: Connection, values: dict[str, Any]) -> Card:
     return _to_card({**values, "id": card_id}, None)
 
 
-def fetch_card(conn: Connection, card_id: int) -> Card:
-    return _fetch(conn, card_id)
-
-
-def _fetch(conn: Connection, card_id: int) -> Card:
-    row = conn.execute(select(command_cards).where(command_cards.c.id == card_id)).mappings()
-    found = row.first()
+def _fetch(conn: Connection, card_id: int, *, for_update: bool = False) -> Card:
+    query = select(command_cards).where(command_cards.c.id == card_id)
+    if for_update:
+        # PostgreSQL: a second writer of this card waits here, then reads what the first wrote
+        # (an update merges into the card as it is; a second delete finds it gone: 404).
+        # SQLite renders no FOR UPDATE: the write transaction holds the database-wide lock.
+        query = query.with_for_update()
+    found = conn.execute(query).mappings().first()
     if found is None:
         raise NotFound(f"Command card {card_id} not found", details={"card_id": card_id})
     return _to_card(found, _last_runs(conn, [card_id]).get(card_id))
 
 
-def create_card(engine: Engine, data: CardCreate) -> Card:
+def create_card(conn: Connection, data: CardCreate) -> Card:
     """Store a new card (risk and undeclared placeholders are derived from the command)."""
-    values = card_values(data)
-    with write_tx(engine) as conn:
-        return insert_card(conn, values)
+    return insert_card(conn, card_values(data))
 
 
-def get_card(engine: Engine, card_id: int) -> Card:
-    with engine.connect() as conn:
-        return _fetch(conn, card_id)
+def get_card(conn: Connection, card_id: int) -> Card:
+    return _fetch(conn, card_id)
+
+
+fetch_card = get_card  # the name the run start-up and the Architect use
 
 
 def _matches(card: dict[str, Any], needle: str) -> bool:
@@ -205,10 +205,9 @@ def _matches(card: dict[str, Any], needle: str) -> bool:
     return any(needle in part.lower() for part in haystack)
 
 
-def list_cards(engine: Engine, *, q: str | None = None, tag: str | None = None) -> list[Card]:
+def list_cards(conn: Connection, *, q: str | None = None, tag: str | None = None) -> list[Card]:
     """Cards, newest edit first; `q` matches name, command, description or tags (any case)."""
-    with engine.connect() as conn:
-        return [_card_model(c) for c in card_list(conn, q=q, tag=tag)]
+    return [_card_model(c) for c in card_list(conn, q=q, tag=tag)]
 
 
 def _parsed(text: Any) -> Any:
@@ -247,46 +246,36 @@ def card_list(
     return out
 
 
-def all_tags(engine: Engine) -> list[str]:
-    with engine.connect() as conn:
-        tag_lists = conn.execute(select(command_cards.c.tags)).scalars()
-        return sorted({t for tags in tag_lists for t in tags or []}, key=str.lower)
+def all_tags(conn: Connection) -> list[str]:
+    tag_lists = conn.execute(select(command_cards.c.tags)).scalars()
+    return sorted({t for tags in tag_lists for t in tags or []}, key=str.lower)
 
 
-def update_card(engine: Engine, card_id: int, data: CardUpdate) -> Card:
-    """Change the given fields; risk and variables are recomputed from the result."""
+def update_card(conn: Connection, card_id: int, data: CardUpdate) -> Card:
+    """Change the given fields; risk and variables are recomputed from the result (so the card
+    is read locked: another update's command must not be merged with this one's stale risk)."""
     changes = data.model_dump(exclude_unset=True)
-    with write_tx(engine) as conn:
-        current = _fetch(conn, card_id)
-        merged = CardCreate.model_validate(
-            {**current.model_dump(include=set(CardCreate.model_fields)), **changes}
-        )
-        values = merged.model_dump(include=set(changes) - {"variables"})
-        values.update(_derived(merged.command, merged.variables), updated_at=utcnow())
-        conn.execute(update(command_cards).where(command_cards.c.id == card_id).values(**values))
-        return _fetch(conn, card_id)
+    current = _fetch(conn, card_id, for_update=True)
+    merged = CardCreate.model_validate(
+        {**current.model_dump(include=set(CardCreate.model_fields)), **changes}
+    )
+    values = merged.model_dump(include=set(changes) - {"variables"})
+    values.update(_derived(merged.command, merged.variables), updated_at=utcnow())
+    conn.execute(update(command_cards).where(command_cards.c.id == card_id).values(**values))
+    return _fetch(conn, card_id)
 
 
-def delete_card(engine: Engine, card_id: int) -> None:
+def delete_card(conn: Connection, card_id: int) -> None:
     """Delete a card; its run history stays, detached from the card."""
-    with write_tx(engine) as conn:
-        _fetch(conn, card_id)
-        conn.execute(
-            update(command_runs).where(command_runs.c.card_id == card_id).values(card_id=None)
-        )
-        conn.execute(delete(command_cards).where(command_cards.c.id == card_id))
-
-
-def replace_card(engine: Engine, old_id: int, new_id: int) -> None:
-    """Delete card ``old_id`` in favour of ``new_id`` (a revision of it): its runs move to the
-    new card, so the replacement keeps the history."""
-    with write_tx(engine) as conn:
-        replace_card_in(conn, old_id, new_id)
+    _fetch(conn, card_id, for_update=True)
+    conn.execute(update(command_runs).where(command_runs.c.card_id == card_id).values(card_id=None))
+    conn.execute(delete(command_cards).where(command_cards.c.id == card_id))
 
 
 def replace_card_in(conn: Connection, old_id: int, new_id: int) -> None:
-    """:func:`replace_card` inside the caller's transaction."""
-    _fetch(conn, old_id)
+    """Delete card ``old_id`` in favour of ``new_id`` (a revision of it), inside the caller's
+    transaction: its runs move to the new card, so the replacement keeps the history."""
+    _fetch(conn, old_id, for_update=True)
     _fetch(conn, new_id)
     conn.execute(
         update(command_runs).where(command_runs.c.card_id == old_id).values(card_id=new_id)
@@ -294,8 +283,8 @@ def replace_card_in(conn: Connection, old_id: int, new_id: int) -> None:
     conn.execute(delete(command_cards).where(command_cards.c.id == old_id))
 
 
-def export_cards(engine: Engine) -> ExportBundle:
-    cards = list_cards(engine)
+def export_cards(conn: Connection) -> ExportBundle:
+    cards = list_cards(conn)
     cards.reverse()  # oldest first, so an import keeps the original order
     return ExportBundle(
         cards=[

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from ..errors import ValidationFailed
 from ..settings import Settings
@@ -43,20 +43,26 @@ def resolve_inputs(graph: FlowGraph, given: Mapping[str, str]) -> dict[str, str]
     return out
 
 
-def resolve_services(
-    graph: FlowGraph, db: Engine, settings: Settings, state: Any
-) -> tuple[StepServices, dict[str, CardCommand]]:
-    """Blocking (runs in a thread): look up cards and roles; 422 naming the node if missing."""
+def look_up(graph: FlowGraph, conn: Connection) -> Lookups:
+    """On a database reader (``db.read``): the cards and roles the steps name; 422 naming the
+    node when one is missing."""
     found = Lookups()
     issues: list[dict[str, Any]] = [
         {"node_id": node_id, "field": where, "message": message}
         for node_id, data in graph.data.items()
-        for where, message in graph.kind(node_id).resolve(db, node_id, data, found)
+        for where, message in graph.kind(node_id).resolve(conn, node_id, data, found)
     ]
     if issues:
         raise _fail(issues)
+    return found
+
+
+def step_services(
+    found: Lookups, engine: Engine, settings: Settings, state: Any
+) -> tuple[StepServices, dict[str, CardCommand]]:
+    """What the steps run with: the app's services and what :func:`look_up` found."""
     services = StepServices(
-        engine=db,
+        engine=engine,
         settings=settings,
         gateway=getattr(state, "gateway", None),
         secrets=getattr(state, "secrets", None),

@@ -18,8 +18,9 @@ from .events import EventBus
 from .graph import FlowGraph, compile_flow
 from .models import FlowRun, ResumeRun, RunPage, RunSummary, StartRun
 from .nodes import registry
-from .prepare import resolve_inputs, resolve_services
+from .prepare import look_up, resolve_inputs, step_services
 from .records import NodeRecord, RunRecord
+from .services import CardCommand, StepServices
 from .steps import StepRunner
 from .writer import RunWriter
 
@@ -130,9 +131,7 @@ class RunManager:
                 details=[{"node_id": None, "field": "nodes", "message": "add at least one step"}],
             )
         resolved = resolve_inputs(graph, inputs or {})
-        services, cards = await asyncio.to_thread(
-            resolve_services, graph, self.db.engine, self.settings, self.state
-        )
+        services, cards = await self._services(graph)
         auto = graph.definition.settings.auto_approve if auto_approve is None else auto_approve
         run = await self.db.write(
             lambda c: run_store.create_run(
@@ -147,6 +146,11 @@ class RunManager:
         )
         self._launch(graph, run, services, cards)
         return run
+
+    async def _services(self, graph: FlowGraph) -> tuple[StepServices, dict[str, CardCommand]]:
+        # The cards and roles the steps name, read through the service (no thread of its own).
+        found = await self.db.read(lambda c: look_up(graph, c))
+        return step_services(found, self.db.engine, self.settings, self.state)
 
     def _launch(self, graph: FlowGraph, run: RunRecord, services: Any, cards: Any) -> None:
         writer = RunWriter(self.db, run)
@@ -284,9 +288,7 @@ class RunManager:
                 code="rerun_confirmation_required",
                 details={"nodes": mid_flight, "resume_with": {"rerun_interrupted": True}},
             )
-        services, cards = await asyncio.to_thread(
-            resolve_services, graph, self.db.engine, self.settings, self.state
-        )
+        services, cards = await self._services(graph)
         for rec in run.nodes.values():
             if rec.status != "succeeded":
                 rec.reset()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, select
 
 from ..db.tables import token_ledger
 from ..db.utils import utcnow
@@ -33,14 +33,13 @@ def _state(row: dict[str, Any], policy: CapturePolicy) -> CaptureState:
     return "off" if not policy.enabled else "not_captured"
 
 
-def call_detail(engine: Engine, ledger_id: int, policy: CapturePolicy) -> dict[str, Any]:
+def call_detail(conn: Connection, ledger_id: int, policy: CapturePolicy) -> dict[str, Any]:
     """{"call": the ledger row, "capture": {state, message, messages, answer, sizes…}}."""
-    with engine.connect() as conn:
-        found = conn.execute(select(token_ledger).where(token_ledger.c.id == ledger_id)).first()
+    found = conn.execute(select(token_ledger).where(token_ledger.c.id == ledger_id)).first()
     if found is None:
         raise NotFound(f"There is no ledger call #{ledger_id}.", details={"id": ledger_id})
     row = dict(found._mapping)
-    stored = load(engine, ledger_id)
+    stored = load(conn, ledger_id)
     if stored is not None:
         capture = {"state": "captured", "message": "", **stored}
     else:

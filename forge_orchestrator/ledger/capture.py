@@ -110,10 +110,9 @@ def store_in(conn: Connection, ledger_id: int, capture: Capture) -> None:
     _INSERT.execute(conn, {"ledger_id": ledger_id, "created_at": utcnow(), **vars(capture)}).close()
 
 
-def load(engine: Engine, ledger_id: int) -> dict[str, Any] | None:
+def load(conn: Connection, ledger_id: int) -> dict[str, Any] | None:
     """The stored capture with its messages parsed, or None if there is none."""
-    with engine.connect() as conn:
-        row = conn.execute(select(llm_call_captures).where(C.ledger_id == ledger_id)).first()
+    row = conn.execute(select(llm_call_captures).where(C.ledger_id == ledger_id)).first()
     if row is None:
         return None
     out = dict(row._mapping)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, case, func, literal, select
+from sqlalchemy import Connection, case, func, literal, select
 
 from ..db.tables import token_ledger
 from ..errors import NotFound
@@ -69,7 +69,7 @@ def usage_cost(price: Price, usage: Usage, long: bool) -> float:
 
 
 def reprice(
-    engine: Engine, filters: LedgerFilters, book: PriceBook, model: str, provider: str | None
+    conn: Connection, filters: LedgerFilters, book: PriceBook, model: str, provider: str | None
 ) -> Reprice:
     price = resolve_price(book, model, provider)
     lc = price.long_context
@@ -95,35 +95,34 @@ def reprice(
         filters,
     ).group_by(L.provider, L.model_used, long_expr)
     merged: dict[tuple[str, str], RepriceRow] = {}
-    with engine.connect() as conn:
-        for r in conn.execute(stmt):
-            usage = Usage(
-                input_tokens=int(r.input_tokens),
-                output_tokens=int(r.output_tokens),
-                cached_input_tokens=int(r.cached),
-                cache_write_tokens=int(r.written),
-                cache_write_extended_tokens=int(r.extended),
-            )
-            whatif = usage_cost(price, usage, bool(r.long))
-            row = merged.setdefault(
-                (r.provider, r.model_used),
-                RepriceRow(
-                    provider=r.provider,
-                    model=r.model_used,
-                    calls=0,
-                    input_tokens=0,
-                    output_tokens=0,
-                    actual_cost_usd=0.0,
-                    whatif_cost_usd=0.0,
-                    unpriced_calls=0,
-                ),
-            )
-            row.calls += int(r.calls)
-            row.input_tokens += usage.input_tokens
-            row.output_tokens += usage.output_tokens
-            row.actual_cost_usd += float(r.actual)
-            row.whatif_cost_usd += whatif
-            row.unpriced_calls += int(r.unpriced)
+    for r in conn.execute(stmt):
+        usage = Usage(
+            input_tokens=int(r.input_tokens),
+            output_tokens=int(r.output_tokens),
+            cached_input_tokens=int(r.cached),
+            cache_write_tokens=int(r.written),
+            cache_write_extended_tokens=int(r.extended),
+        )
+        whatif = usage_cost(price, usage, bool(r.long))
+        row = merged.setdefault(
+            (r.provider, r.model_used),
+            RepriceRow(
+                provider=r.provider,
+                model=r.model_used,
+                calls=0,
+                input_tokens=0,
+                output_tokens=0,
+                actual_cost_usd=0.0,
+                whatif_cost_usd=0.0,
+                unpriced_calls=0,
+            ),
+        )
+        row.calls += int(r.calls)
+        row.input_tokens += usage.input_tokens
+        row.output_tokens += usage.output_tokens
+        row.actual_cost_usd += float(r.actual)
+        row.whatif_cost_usd += whatif
+        row.unpriced_calls += int(r.unpriced)
     rows = sorted(merged.values(), key=lambda x: (-x.actual_cost_usd, x.provider, x.model))
     for row in rows:
         row.actual_cost_usd = round(row.actual_cost_usd, 10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, Connection, Engine, Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Connection, Select, case, func, literal, select
 
 from ..db.tables import token_ledger
 from .latency_hist import percentile
@@ -175,7 +175,7 @@ def _approximate(
 
 
 def summarize(
-    engine: Engine,
+    conn: Connection,
     filters: LedgerFilters,
     group_by: GroupBy,
     *,
@@ -184,10 +184,9 @@ def summarize(
     """Totals plus one row per group, ordered by cost (days chronologically)."""
     # An empty-string filter matches only "" in the ledger, but NULL too in the rollups.
     blank = any(getattr(filters, f) == "" for f in FILTER_COLUMNS)
-    with engine.connect() as conn:
-        summary = None if blank else _approximate(conn, filters, group_by, exact_max_rows)
-        if summary is None:
-            summary = _exact(conn, filters, group_by)
+    summary = None if blank else _approximate(conn, filters, group_by, exact_max_rows)
+    if summary is None:
+        summary = _exact(conn, filters, group_by)
     groups = summary.groups
     if group_by == "day":
         groups.sort(key=lambda g: g.key or "")

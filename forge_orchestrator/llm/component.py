@@ -15,7 +15,7 @@ from .. import vendors
 from ..db.service import Database
 from ..ledger.recorder import settle_orphans
 from ..pricing.book import PriceBook
-from ..pricing.overrides import load_overrides
+from ..pricing.overrides import load_overrides, stored_overrides
 from ..settings import Settings
 from .gateway import Gateway
 from .provider_settings import ProviderSettingsStore
@@ -33,6 +33,7 @@ def build_gateway(
     providers = ProviderSettingsStore(engine)
     prices = PriceBook(
         load_overrides=lambda: load_overrides(engine),
+        read_overrides=stored_overrides,
         is_free=lambda provider: providers.get().is_local(provider),
     )
     return Gateway(engine, settings, prices=prices, providers=providers, secrets=secrets, db=db)

@@ -13,6 +13,7 @@ from .. import vendors
 from ..db.service import Database
 from ..errors import AppError, ProviderError, ValidationFailed
 from ..ledger.capture import CapturePolicy
+from ..pricing import overrides
 from ..pricing.book import PriceBook, cost
 from ..redact import redact
 from ..settings import Settings
@@ -58,6 +59,13 @@ class Gateway:
         self._clients: dict[tuple[str, str, str, str | None], Adapter] = {}
 
     # ---- configuration ----------------------------------------------------------------------
+    async def ready(self) -> None:
+        """Provider settings and price overrides in memory, read through the database service
+        when nothing has loaded them yet: what the catalog, price and settings answers then
+        look up reads nothing on its own (on the event loop or in a worker thread)."""
+        await self.providers.current(self.db)
+        await overrides.ready(self.db, self.prices)
+
     def set_budget_hook(self, hook: BudgetHook | None) -> None:
         self.budget_hook = hook
 

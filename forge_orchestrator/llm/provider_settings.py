@@ -14,9 +14,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db.engine import write_tx
+from ..db.service import Database
 from ..db.tables import app_settings
 from ..db.utils import utcnow
 from ..errors import NotConfigured
@@ -135,11 +137,42 @@ else:
     )
 
 
+def read_config(conn: Connection) -> ProvidersConfig:
+    value: Any = conn.execute(
+        select(app_settings.c.value).where(app_settings.c.key == SETTINGS_KEY)
+    ).scalar()
+    return load(value)
+
+
+def write_config(conn: Connection, config: ProvidersConfig) -> ProvidersConfig:
+    """Store the settings: one upsert, so two first saves at once on PostgreSQL do not both
+    find no row and collide on the key (a 500); the later one wins, as with SQLite."""
+    values = {"key": SETTINGS_KEY, "value": config.model_dump(mode="json"), "updated_at": utcnow()}
+    dialect = conn.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(app_settings)
+        conn.execute(
+            stmt.values(**values).on_conflict_do_update(
+                index_elements=["key"],
+                set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
+            )
+        )
+        return config
+    where = app_settings.c.key == SETTINGS_KEY
+    if conn.execute(select(app_settings.c.key).where(where).with_for_update()).first():
+        conn.execute(update(app_settings).where(where).values(**values))
+    else:
+        conn.execute(insert(app_settings).values(**values))
+    return config
+
+
 class ProviderSettingsStore:
     """Served from memory (memory.Remembered) until a write here forgets the copy.
 
     Kept without a time limit: async routes and pricing read it on the event loop, where a
-    re-read every few seconds would wait on the database. Only this process writes it."""
+    re-read every few seconds would wait on the database. Only this process writes it. Async
+    code loads it with :meth:`current` (through the database service) and saves it with
+    :meth:`save`; :meth:`get` reads on its own connection only when nothing loaded it yet."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -151,31 +184,31 @@ class ProviderSettingsStore:
             return cached
         generation = self._memory.generation
         with self._engine.connect() as conn:
-            value: Any = conn.execute(
-                select(app_settings.c.value).where(app_settings.c.key == SETTINGS_KEY)
-            ).scalar()
-        config = load(value)
+            config = read_config(conn)
         self._memory.keep(SETTINGS_KEY, config, generation)
         return config
 
-    def put(self, config: ProvidersConfig) -> ProvidersConfig:
-        data = config.model_dump(mode="json")
-        now = utcnow()
-        with self._memory.forgetting(), write_tx(self._engine) as conn:
-            exists = conn.execute(
-                select(app_settings.c.key).where(app_settings.c.key == SETTINGS_KEY)
-            ).first()
-            if exists:
-                conn.execute(
-                    update(app_settings)
-                    .where(app_settings.c.key == SETTINGS_KEY)
-                    .values(value=data, updated_at=now)
-                )
-            else:
-                conn.execute(
-                    insert(app_settings).values(key=SETTINGS_KEY, value=data, updated_at=now)
-                )
+    async def current(self, db: Database) -> ProvidersConfig:
+        """:meth:`get` for async code: from memory, else one read through the service."""
+        hit, cached = self._memory.recall(SETTINGS_KEY)
+        if hit and cached is not None:
+            return cached
+        generation = self._memory.generation
+        config = await db.read(read_config)
+        self._memory.keep(SETTINGS_KEY, config, generation)
         return config
+
+    async def save(self, db: Database, config: ProvidersConfig) -> ProvidersConfig:
+        """Store the settings through the service; the copy in memory is forgotten once the
+        write has committed and read again (through the service)."""
+        with self._memory.forgetting():
+            await db.write(lambda c: write_config(c, config))
+        return await self.current(db)
+
+    def put(self, config: ProvidersConfig) -> ProvidersConfig:
+        """:meth:`save` for code outside the event loop (tests, a command line)."""
+        with self._memory.forgetting(), write_tx(self._engine) as conn:
+            return write_config(conn, config)
 
 
 def load(value: Any) -> ProvidersConfig:

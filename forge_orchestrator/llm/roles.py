@@ -134,7 +134,8 @@ def role_in(conn: Connection, name: str) -> Role | None:
 
 
 def get_role(engine: Engine, name: str) -> Role | None:
-    """For code that is not on the database service yet (flow start-up's card/role lookup)."""
+    """:func:`role_in` on a connection of its own, for synchronous code outside the app (tests);
+    the app reads roles through the database service (:func:`find_role`, ``db.read``)."""
     with engine.connect() as conn:
         return role_in(conn, name)
 

@@ -1,17 +1,25 @@
-"""Deterministic cost suggestions from the ledger; apply, dismiss and undo them."""
+"""Deterministic cost suggestions from the ledger; apply, dismiss and undo them.
+
+Suggestions are computed on a database reader; applying, dismissing and undoing are each one
+write transaction through the database service (the check that nothing is applied yet, the
+change and its record together).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
-from ..db.engine import write_tx
+from ..db.locks import lock_against_writers
+from ..db.service import Database
 from ..db.tables import optimization_actions, token_ledger
 from ..db.utils import iso, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
+from ..llm import roles
 from ..pricing.book import PriceBook
+from ..pricing.overrides import ready
 from . import targets
 from .models import Action, ActionList, Suggestion, SuggestionList
 from .rules import Window, rule_cheaper_model, rule_long_prompt, rule_repeated_prompt
@@ -28,49 +36,50 @@ RULES = (
 A = optimization_actions.c
 
 
-def _window(engine: Engine, book: PriceBook, now: datetime) -> Window:
+def _window(conn: Connection, book: PriceBook, now: datetime) -> Window:
     since = now - timedelta(days=WINDOW_DAYS)
-    with engine.connect() as conn:
-        first = conn.execute(
-            select(func.min(token_ledger.c.timestamp)).where(
-                token_ledger.c.timestamp >= since, token_ledger.c.timestamp < now
-            )
-        ).scalar_one()
+    first = conn.execute(
+        select(func.min(token_ledger.c.timestamp)).where(
+            token_ledger.c.timestamp >= since, token_ledger.c.timestamp < now
+        )
+    ).scalar_one()
     # A young ledger covers fewer than 30 days: scale what it shows up to a month.
     span = (now - first).total_seconds() / 86400 if first is not None else WINDOW_DAYS
     span = min(WINDOW_DAYS, max(1.0, span))
     return Window(since=since, now=now, monthly_factor=30 / span, book=book)
 
 
-def _latest_actions(engine: Engine) -> dict[str, Any]:
+def _latest_actions(conn: Connection) -> dict[str, Any]:
     """The newest live (not undone) action per suggestion."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(optimization_actions).where(A.undone_at.is_(None)).order_by(A.id)
-        ).all()
+    rows = conn.execute(
+        select(optimization_actions).where(A.undone_at.is_(None)).order_by(A.id)
+    ).all()
     return {r.suggestion_id: r for r in rows}
 
 
-def compute(engine: Engine, book: PriceBook, now: datetime | None = None) -> list[Suggestion]:
+def compute(conn: Connection, book: PriceBook, now: datetime | None = None) -> list[Suggestion]:
     """Every rule's suggestions, biggest saving first; reads only."""
-    w = _window(engine, book, now or utcnow())
+    w = _window(conn, book, now or utcnow())
     found: list[Suggestion] = []
-    with engine.connect() as conn:
-        for rule in RULES:
-            found.extend(rule(conn, w))
+    for rule in RULES:
+        found.extend(rule(conn, w))
     for s in found:
-        targets.annotate(engine, s)
+        targets.annotate(conn, s)
     found.sort(key=lambda s: (-s.monthly_savings_usd, s.kind, s.id))
     return found
 
 
 def list_suggestions(
-    engine: Engine, book: PriceBook, *, include_dismissed: bool = False, now: datetime | None = None
+    conn: Connection,
+    book: PriceBook,
+    *,
+    include_dismissed: bool = False,
+    now: datetime | None = None,
 ) -> SuggestionList:
     when = now or utcnow()
-    actions = _latest_actions(engine)
+    actions = _latest_actions(conn)
     out = []
-    for s in compute(engine, book, when):
+    for s in compute(conn, book, when):
         act = actions.get(s.id)
         if act is not None:
             s.status = "applied" if act.action == "apply" else "dismissed"
@@ -84,70 +93,103 @@ def list_suggestions(
     return SuggestionList(window_days=WINDOW_DAYS, since=iso(since) or "", suggestions=out)
 
 
-def _find(engine: Engine, book: PriceBook, sid: str) -> Suggestion:
-    for s in compute(engine, book):
+def find(conn: Connection, book: PriceBook, sid: str) -> Suggestion:
+    for s in compute(conn, book):
         if s.id == sid:
             return s
     raise NotFound(f"No current suggestion {sid}; the ledger no longer supports it.")
 
 
-def _record(engine: Engine, s: Suggestion, action: str, undo: dict[str, Any] | None) -> int:
-    with write_tx(engine) as conn:
-        live = conn.execute(
-            select(A.id).where(A.suggestion_id == s.id, A.undone_at.is_(None))
-        ).first()
-        if live is not None:
-            raise Conflict(f"Suggestion {s.id} was already applied or dismissed; undo that first.")
-        new_id = conn.execute(
-            insert(optimization_actions)
-            .values(
-                suggestion_id=s.id,
-                action=action,
-                kind=s.kind,
-                title=s.title,
-                target=s.target,
-                change=s.change,
-                undo=undo,
-                created_at=utcnow(),
-            )
-            .returning(A.id)
-        ).scalar_one()
+def _claim(conn: Connection, sid: str) -> None:
+    """Conflict if the suggestion is applied or dismissed; else no other apply, dismiss or undo
+    writes until this transaction ends (PostgreSQL: two applies at once would both find no
+    live action and change the target twice; SQLite: the write lock already does this)."""
+    lock_against_writers(conn, optimization_actions)
+    live = conn.execute(select(A.id).where(A.suggestion_id == sid, A.undone_at.is_(None)))
+    if live.first() is not None:
+        raise Conflict(f"Suggestion {sid} was already applied or dismissed; undo that first.")
+
+
+def _record(conn: Connection, s: Suggestion, action: str, undo: dict[str, Any] | None) -> int:
+    new_id = conn.execute(
+        insert(optimization_actions)
+        .values(
+            suggestion_id=s.id,
+            action=action,
+            kind=s.kind,
+            title=s.title,
+            target=s.target,
+            change=s.change,
+            undo=undo,
+            created_at=utcnow(),
+        )
+        .returning(A.id)
+    ).scalar_one()
     return int(new_id)
 
 
-def apply(engine: Engine, book: PriceBook, sid: str) -> Action:
-    s = _find(engine, book, sid)
-    if sid in _latest_actions(engine):
-        raise Conflict(f"Suggestion {sid} was already applied or dismissed; undo that first.")
+def apply_found(conn: Connection, s: Suggestion) -> Action:
+    """Make the suggestion's change and record it, in one write transaction."""
+    _claim(conn, s.id)
     if not s.applicable:
         raise ValidationFailed(
             "This suggestion cannot be applied: "
             f"{s.change.get('note') or s.change.get('text') or 'no automatic change'}",
-            details={"suggestion_id": sid},
+            details={"suggestion_id": s.id},
         )
-    undo = targets.apply_change(engine, s)
-    return get_action(engine, _record(engine, s, "apply", undo))
+    undo = targets.apply_change(conn, s)
+    return get_action(conn, _record(conn, s, "apply", undo))
 
 
-def dismiss(engine: Engine, book: PriceBook, sid: str) -> Action:
-    s = _find(engine, book, sid)
-    return get_action(engine, _record(engine, s, "dismiss", None))
+def dismiss_found(conn: Connection, s: Suggestion) -> Action:
+    _claim(conn, s.id)
+    return get_action(conn, _record(conn, s, "dismiss", None))
 
 
-def undo(engine: Engine, action_id: int) -> Action:
-    with engine.connect() as conn:
-        row = conn.execute(select(optimization_actions).where(A.id == action_id)).first()
+def undo_action(conn: Connection, action_id: int) -> Action:
+    """Revert an applied change and mark the action undone, in one write transaction."""
+    # Taken before the row lock, as apply and dismiss take it, so that an undo and an apply
+    # changing the same flow cannot each hold what the other waits for.
+    lock_against_writers(conn, optimization_actions)
+    row = conn.execute(
+        select(optimization_actions).where(A.id == action_id).with_for_update()
+    ).first()
     if row is None:
         raise NotFound(f"No optimization action {action_id}")
     if row.undone_at is not None:
         raise Conflict(f"Action {action_id} was already undone")
     if row.action == "apply" and row.undo:
-        targets.revert(engine, row.undo)
-    with write_tx(engine) as conn:
-        conn.execute(
-            update(optimization_actions).where(A.id == action_id).values(undone_at=utcnow())
-        )
-    return get_action(engine, action_id)
+        targets.revert(conn, row.undo)
+    conn.execute(update(optimization_actions).where(A.id == action_id).values(undone_at=utcnow()))
+    return get_action(conn, action_id)
+
+
+async def suggestions(
+    db: Database, book: PriceBook, *, include_dismissed: bool = False
+) -> SuggestionList:
+    await ready(db, book)
+    return await db.read(lambda c: list_suggestions(c, book, include_dismissed=include_dismissed))
+
+
+async def apply(db: Database, book: PriceBook, sid: str) -> Action:
+    """Find the suggestion (a read: the rules scan the ledger), then apply it (a write)."""
+    await ready(db, book)
+    s = await db.read(lambda c: find(c, book, sid))
+    # The change may be a role's default model: the remembered roles are forgotten once the
+    # write has committed (outermost, after the await).
+    with roles.forgetting():
+        return await db.write(lambda c: apply_found(c, s))
+
+
+async def dismiss(db: Database, book: PriceBook, sid: str) -> Action:
+    await ready(db, book)
+    s = await db.read(lambda c: find(c, book, sid))
+    return await db.write(lambda c: dismiss_found(c, s))
+
+
+async def undo(db: Database, action_id: int) -> Action:
+    with roles.forgetting():
+        return await db.write(lambda c: undo_action(c, action_id))
 
 
 def _action(row: Any) -> Action:
@@ -165,15 +207,13 @@ def _action(row: Any) -> Action:
     )
 
 
-def get_action(engine: Engine, action_id: int) -> Action:
-    with engine.connect() as conn:
-        row = conn.execute(select(optimization_actions).where(A.id == action_id)).first()
+def get_action(conn: Connection, action_id: int) -> Action:
+    row = conn.execute(select(optimization_actions).where(A.id == action_id)).first()
     if row is None:
         raise NotFound(f"No optimization action {action_id}")
     return _action(row)
 
 
-def list_actions(engine: Engine, limit: int = 100) -> ActionList:
-    with engine.connect() as conn:
-        rows = conn.execute(select(optimization_actions).order_by(A.id.desc()).limit(limit)).all()
+def list_actions(conn: Connection, limit: int = 100) -> ActionList:
+    rows = conn.execute(select(optimization_actions).order_by(A.id.desc()).limit(limit)).all()
     return ActionList(actions=[_action(r) for r in rows])

@@ -1,15 +1,15 @@
-"""Applies a suggestion's change to its real target (flow node, role, card) and reverts it."""
+"""Applies a suggestion's change to its real target (flow node, role, card) and reverts it, in the
+caller's transaction."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from ..commands.cards import get_card, update_card
 from ..commands.models import CardUpdate
-from ..db.engine import write_tx
 from ..errors import AppError, NotFound, ValidationFailed
 from ..flows.store import get_flow, save_flow
 from . import roles_bridge
@@ -32,21 +32,20 @@ def _flow_id(target: dict[str, Any]) -> int:
         raise NotFound(f"Flow {target['flow_id']!r} is not a stored flow") from exc
 
 
-def _llm_node(engine: Engine, target: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    with engine.connect() as conn:
-        flow = get_flow(conn, _flow_id(target))
+def _llm_node(conn: Connection, target: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    flow = get_flow(conn, _flow_id(target))
     node = _node(flow.data, target["node_id"])
     if node is None or node.get("type") != "llm":
         raise NotFound(f"Flow {flow.id} has no LLM step {target['node_id']!r} any more")
     return flow, node
 
 
-def annotate(engine: Engine, s: Suggestion) -> None:
+def annotate(conn: Connection, s: Suggestion) -> None:
     """Fill the change's current ("from") values and say whether it can be applied now."""
     op = s.change.get("op")
     try:
         if op == "set_node_fields":
-            _, node = _llm_node(engine, s.target)
+            _, node = _llm_node(conn, s.target)
             data = node.get("data") or {}
             s.change["from"] = {k: data.get(k) for k in s.change["fields"]}
             if all(data.get(k) == v for k, v in s.change["fields"].items()):
@@ -54,39 +53,39 @@ def annotate(engine: Engine, s: Suggestion) -> None:
                 s.change["note"] = "The step already has these settings."
         elif op == "set_role_model":
             # A role without its own model ran on the provider's default: the ledger's model.
-            current = roles_bridge.current_model(engine, s.target["role"])
+            current = roles_bridge.current_model(conn, s.target["role"])
             s.change["from"] = current or s.change.get("from")
             if current == s.change["default_model"]:
                 s.applicable = False
                 s.change["note"] = "The role already uses this model."
         elif op == "update_card":
-            card = get_card(engine, int(s.target["card_id"]))
+            card = get_card(conn, int(s.target["card_id"]))
             s.change["from"] = {"tags": list(card.tags)}
     except AppError as exc:
         s.applicable = False
         s.change["note"] = exc.message
 
 
-def apply_change(engine: Engine, s: Suggestion) -> dict[str, Any]:
+def apply_change(conn: Connection, s: Suggestion) -> dict[str, Any]:
     """Make the change for real; returns what undo needs."""
     op = s.change.get("op")
     if op == "set_node_fields":
-        return _set_node_fields(engine, s.target, s.change["fields"], f"Optimizer: {s.title}")
+        return _set_node_fields(conn, s.target, s.change["fields"], f"Optimizer: {s.title}")
     if op == "set_role_model":
-        old = roles_bridge.set_model(engine, s.target["role"], s.change["default_model"])
+        old = roles_bridge.set_model(conn, s.target["role"], s.change["default_model"])
         return {"type": "agent_role", "role": s.target["role"], **old}
     if op == "update_card":
         card_id = int(s.target["card_id"])
-        old_tags = list(get_card(engine, card_id).tags)
-        update_card(engine, card_id, CardUpdate(tags=s.change["fields"]["tags"]))
+        old_tags = list(get_card(conn, card_id).tags)
+        update_card(conn, card_id, CardUpdate(tags=s.change["fields"]["tags"]))
         return {"type": "command_card", "card_id": card_id, "fields": {"tags": old_tags}}
     raise ValidationFailed(f"Suggestion {s.id} has no automatic change")
 
 
 def _set_node_fields(
-    engine: Engine, target: dict[str, Any], fields: dict[str, Any], note: str
+    conn: Connection, target: dict[str, Any], fields: dict[str, Any], note: str
 ) -> dict[str, Any]:
-    flow, _ = _llm_node(engine, target)
+    flow, _ = _llm_node(conn, target)
     data = copy.deepcopy(flow.data)
     node = _node(data, target["node_id"])
     assert node is not None
@@ -97,8 +96,8 @@ def _set_node_fields(
             node_data.pop(key, None)
         else:
             node_data[key] = value
-    with write_tx(engine) as conn:
-        saved = save_flow(conn, flow.id, data=data, expected_version=flow.version, note=note)
+    # Fenced on the version read above: a save in between makes this a 409, not a lost edit.
+    saved = save_flow(conn, flow.id, data=data, expected_version=flow.version, note=note)
     return {
         "type": "flow_node",
         "flow_id": str(flow.id),
@@ -108,11 +107,11 @@ def _set_node_fields(
     }
 
 
-def revert(engine: Engine, undo: dict[str, Any]) -> None:
+def revert(conn: Connection, undo: dict[str, Any]) -> None:
     kind = undo.get("type")
     if kind == "flow_node":
-        _set_node_fields(engine, undo, undo["fields"], "Optimizer: undo")
+        _set_node_fields(conn, undo, undo["fields"], "Optimizer: undo")
     elif kind == "agent_role":
-        roles_bridge.restore(engine, undo["role"], undo)
+        roles_bridge.restore(conn, undo["role"], undo)
     elif kind == "command_card":
-        update_card(engine, int(undo["card_id"]), CardUpdate(tags=undo["fields"]["tags"]))
+        update_card(conn, int(undo["card_id"]), CardUpdate(tags=undo["fields"]["tags"]))

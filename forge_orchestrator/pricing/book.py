@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..db.utils import utcnow
 from .aliases import resolve_alias
 from .usage import Usage
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 PriceSource = Literal["bundled", "override", "local"]
 _DATE_SUFFIX = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{8})$")
@@ -144,28 +147,51 @@ class PriceBook:
     """Looks prices up; user overrides win over bundled rows effective at the same moment.
 
     ``load_overrides`` reads the override rows (from the database); the result is cached until
-    ``invalidate()``. ``is_free(provider)`` says whether a provider is local/free.
+    ``invalidate()``. ``read_overrides(conn)`` reads the same rows on a caller's connection, so
+    async code fills the book through the database service (``pricing.overrides.ready``)
+    instead of a lookup reading on its own. ``is_free(provider)`` says whether a provider is
+    local/free.
     """
 
     load_overrides: Callable[[], list[Price]] = list
     is_free: Callable[[str], bool] = lambda _p: False
+    read_overrides: Callable[[Connection], list[Price]] | None = None
     _overrides: list[Price] | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _generation: int = field(default=0, init=False)  # moves on every invalidate()
 
     @property
     def version(self) -> str:
         return bundled_table().version
 
+    @property
+    def generation(self) -> int:
+        """Read before reading the overrides, and hand to :meth:`fill` with what was read."""
+        with self._lock:
+            return self._generation
+
+    @property
+    def loaded(self) -> bool:
+        return self._overrides is not None
+
     def invalidate(self) -> None:
         with self._lock:
             self._overrides = None
+            self._generation += 1
+
+    def fill(self, overrides: list[Price], generation: int) -> None:
+        """Keep ``overrides``, read when ``generation`` was current: dropped if an override was
+        written since (the read may have missed it)."""
+        with self._lock:
+            if generation == self._generation:
+                self._overrides = list(overrides)
 
     def overrides(self) -> list[Price]:
         cached = self._overrides
         if cached is None:
+            generation = self.generation
             cached = self.load_overrides()
-            with self._lock:
-                self._overrides = cached
+            self.fill(cached, generation)
         return cached
 
     def lookup(self, provider: str, model: str, at: datetime | None = None) -> Price | None:

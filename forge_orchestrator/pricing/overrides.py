@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from ..db.engine import write_tx
+from ..db.service import Database
 from ..db.tables import price_overrides
 from ..db.utils import UtcDateTime, utcnow
 from ..errors import NotFound
@@ -89,9 +89,24 @@ def _price(row: Any) -> Price:
     )
 
 
+def stored_overrides(conn: Connection) -> list[Price]:
+    return [_price(r) for r in conn.execute(select(price_overrides).order_by(T.id))]
+
+
 def load_overrides(engine: Engine) -> list[Price]:
+    """:func:`stored_overrides` on a connection of its own: the book's fallback, for a lookup
+    made before anything filled it (sync code, tests)."""
     with engine.connect() as conn:
-        return [_price(r) for r in conn.execute(select(price_overrides).order_by(T.id))]
+        return stored_overrides(conn)
+
+
+async def ready(db: Database, book: PriceBook) -> PriceBook:
+    """The book with the user's overrides in memory, read through the service when start-up
+    or a write left it without them (so its lookups read nothing themselves)."""
+    if book.read_overrides is not None and not book.loaded:
+        generation = book.generation
+        book.fill(await db.read(book.read_overrides), generation)
+    return book
 
 
 def _row(p: Price, row_id: str, book: PriceBook, now: datetime) -> PriceRow:
@@ -129,38 +144,59 @@ def _values(data: PriceOverrideInput) -> dict[str, Any]:
     return values
 
 
-def _get(engine: Engine, book: PriceBook, override_id: int) -> PriceRow:
+def _get(book: PriceBook, override_id: int) -> PriceRow:
     found = next((p for p in book.overrides() if p.override_id == override_id), None)
     if found is None:
         raise NotFound(f"No price override {override_id}.")
     return _row(found, f"override:{override_id}", book, utcnow())
 
 
-def create_override(engine: Engine, book: PriceBook, data: PriceOverrideInput) -> PriceRow:
-    with write_tx(engine) as conn:
-        result = conn.execute(insert(price_overrides).values(**_values(data), created_at=utcnow()))
-        key = result.inserted_primary_key
-    book.invalidate()
+def insert_override(conn: Connection, data: PriceOverrideInput) -> int:
+    result = conn.execute(insert(price_overrides).values(**_values(data), created_at=utcnow()))
+    key = result.inserted_primary_key
     assert key is not None
-    return _get(engine, book, int(key[0]))
+    return int(key[0])
 
 
-def update_override(
-    engine: Engine, book: PriceBook, override_id: int, data: PriceOverrideInput
-) -> PriceRow:
-    with write_tx(engine) as conn:
-        changed = conn.execute(
-            update(price_overrides).where(T.id == override_id).values(**_values(data))
-        ).rowcount
+def change_override(conn: Connection, override_id: int, data: PriceOverrideInput) -> None:
+    # One statement: a concurrent delete leaves nothing to update, and this says 404.
+    changed = conn.execute(
+        update(price_overrides).where(T.id == override_id).values(**_values(data))
+    ).rowcount
     if not changed:
         raise NotFound(f"No price override {override_id}.")
-    book.invalidate()
-    return _get(engine, book, override_id)
 
 
-def delete_override(engine: Engine, book: PriceBook, override_id: int) -> None:
-    with write_tx(engine) as conn:
-        removed = conn.execute(delete(price_overrides).where(T.id == override_id)).rowcount
+def remove_override(conn: Connection, override_id: int) -> None:
+    removed = conn.execute(delete(price_overrides).where(T.id == override_id)).rowcount
     if not removed:
         raise NotFound(f"No price override {override_id}.")
+
+
+async def _reread(db: Database, book: PriceBook) -> PriceBook:
+    """After a write has committed (never inside it: a group commit lands later): the book
+    forgets its overrides and reads them again through the service. Returns a book over what
+    was read, which the answer is computed on even if a later write made the shared book drop
+    this read."""
     book.invalidate()
+    generation = book.generation
+    rows = await db.read(stored_overrides)
+    book.fill(rows, generation)
+    return PriceBook(load_overrides=lambda: rows, is_free=book.is_free)
+
+
+async def create_override(db: Database, book: PriceBook, data: PriceOverrideInput) -> PriceRow:
+    override_id = await db.write(lambda c: insert_override(c, data))
+    return _get(await _reread(db, book), override_id)
+
+
+async def update_override(
+    db: Database, book: PriceBook, override_id: int, data: PriceOverrideInput
+) -> PriceRow:
+    await db.write(lambda c: change_override(c, override_id, data))
+    return _get(await _reread(db, book), override_id)
+
+
+async def delete_override(db: Database, book: PriceBook, override_id: int) -> None:
+    await db.write(lambda c: remove_override(c, override_id))
+    await _reread(db, book)

@@ -13,7 +13,19 @@ from fastapi.testclient import TestClient
 from forge_orchestrator.commands.cards import create_card
 from forge_orchestrator.commands.models import CardCreate
 
-from .helpers import by_id, create, edge, flow, node, run_flow, shell, start, wait_node, wait_run
+from .helpers import (
+    by_id,
+    create,
+    edge,
+    flow,
+    in_tx,
+    node,
+    run_flow,
+    shell,
+    start,
+    wait_node,
+    wait_run,
+)
 
 
 def branchy(kind: str, value: object, source_cmd: str, **cond: object) -> dict[str, object]:
@@ -193,9 +205,11 @@ def test_shell_step_can_run_a_command_card_with_its_variables(
     client: TestClient, app: FastAPI, tmp_path: Path
 ) -> None:
     marker = tmp_path / "pwned"
-    card = create_card(
+    card = in_tx(
         app.state.engine,
-        CardCreate(name="greet", command='echo "hi {{who}}"', variables=[{"name": "who"}]),
+        lambda c: create_card(
+            c, CardCreate(name="greet", command='echo "hi {{who}}"', variables=[{"name": "who"}])
+        ),
     )
     data = flow(
         [

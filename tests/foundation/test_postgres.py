@@ -135,8 +135,7 @@ def test_the_exact_ledger_summary_is_the_same_on_postgresql_and_sqlite(
     from forge_orchestrator.db.engine import make_engine
     from forge_orchestrator.db.migrate import upgrade
     from forge_orchestrator.ledger.queries import LedgerFilters
-    from forge_orchestrator.ledger.summary import summarize
-    from tests.ledger.conftest import add
+    from tests.ledger.conftest import add, summarize_on
 
     lite = make_engine(f"sqlite:///{Path(str(tmp_path)) / 'l.db'}")
     upgrade(lite)
@@ -151,8 +150,8 @@ def test_the_exact_ledger_summary_is_the_same_on_postgresql_and_sqlite(
         for fields in rows:
             add(engine, **fields)
     # exact_max_rows high: the window-function pass, not the rollups
-    on_pg = summarize(pg_engine, LedgerFilters(), group_by, exact_max_rows=10**9)  # type: ignore[arg-type]
-    on_lite = summarize(lite, LedgerFilters(), group_by, exact_max_rows=10**9)  # type: ignore[arg-type]
+    on_pg = summarize_on(pg_engine, LedgerFilters(), group_by, exact_max_rows=10**9)  # type: ignore[arg-type]
+    on_lite = summarize_on(lite, LedgerFilters(), group_by, exact_max_rows=10**9)  # type: ignore[arg-type]
     lite.dispose()
     assert on_pg.totals.calls == 5
     assert on_pg == on_lite

@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 
 from forge_orchestrator.db.engine import make_engine
 from forge_orchestrator.db.migrate import upgrade
+from forge_orchestrator.ledger import reprice as _reprice
+from forge_orchestrator.ledger import summary as _summary
 from forge_orchestrator.ledger.recorder import LedgerEntry, record
 
 NOW = datetime(2026, 11, 20, 12, 0, 0)
@@ -42,3 +44,15 @@ def add(engine: Engine, **fields: Any) -> int:
     }
     values.update(fields)
     return record(engine, LedgerEntry(**values))
+
+
+def summarize_on(engine: Engine, *args: Any, **kwargs: Any) -> _summary.Summary:
+    """``ledger.summary.summarize`` on a connection of its own (the app uses ``db.read``)."""
+    with engine.connect() as conn:
+        return _summary.summarize(conn, *args, **kwargs)
+
+
+def reprice_on(engine: Engine, *args: Any, **kwargs: Any) -> _reprice.Reprice:
+    """``ledger.reprice.reprice`` on a connection of its own (the app uses ``db.read``)."""
+    with engine.connect() as conn:
+        return _reprice.reprice(conn, *args, **kwargs)

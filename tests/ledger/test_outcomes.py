@@ -19,12 +19,12 @@ from forge_orchestrator.db.tables import token_ledger
 from forge_orchestrator.errors import BudgetExceeded
 from forge_orchestrator.ledger.queries import LedgerFilters
 from forge_orchestrator.ledger.rollup import rebuild
-from forge_orchestrator.ledger.summary import summarize
 from forge_orchestrator.llm.component import build_gateway
 from forge_orchestrator.llm.types import ChatMessage, LLMRequest
 from tests.budgets.conftest import set_budgets
 from tests.conftest import make_settings
 from tests.fakes.llm_server import FakeLLMServer, Reply
+from tests.ledger.conftest import summarize_on
 
 from .conftest import NOW, add
 
@@ -45,13 +45,13 @@ def test_summaries_count_refusals_and_cancellations_apart(
     seed(engine)
     since = LedgerFilters(since=NOW - timedelta(days=3))
     for filters in (LedgerFilters(), since):
-        s = summarize(engine, filters, "provider", exact_max_rows=exact_max_rows)
+        s = summarize_on(engine, filters, "provider", exact_max_rows=exact_max_rows)
         t = s.totals
         assert (t.calls, t.failures, t.timeouts, t.refusals, t.cancellations) == (6, 1, 1, 1, 2)
         if exact_max_rows == 0 and filters.since is None:
             assert s.percentiles == "approximate"  # the rollups answered
     rebuild(engine)  # a rebuild from the ledger agrees with what was kept at write time
-    t = summarize(engine, LedgerFilters(), "model", exact_max_rows=0).totals
+    t = summarize_on(engine, LedgerFilters(), "model", exact_max_rows=0).totals
     assert (t.failures, t.refusals, t.cancellations) == (1, 1, 2)
 
 
@@ -79,7 +79,7 @@ async def test_a_budget_refusal_is_recorded_as_budget_refused(
     with engine.connect() as conn:
         row = conn.execute(select(token_ledger)).one()
     assert row.status == "FAILED" and row.outcome == "budget_refused"
-    t = summarize(engine, LedgerFilters(), "provider").totals
+    t = summarize_on(engine, LedgerFilters(), "provider").totals
     assert (t.failures, t.refusals) == (0, 1)
 
 
@@ -131,6 +131,6 @@ def test_migration_classifies_earlier_rows_and_recounts_rollups(tmp_path: Path) 
     with engine.connect() as conn:
         outcomes = list(conn.execute(select(legacy.outcome).order_by(legacy.id)).scalars())
     assert outcomes == ["ok", "cancelled", "budget_refused", "interrupted", "error", "timeout"]
-    t = summarize(engine, LedgerFilters(), "provider", exact_max_rows=0).totals
+    t = summarize_on(engine, LedgerFilters(), "provider", exact_max_rows=0).totals
     assert (t.calls, t.failures, t.refusals, t.cancellations, t.timeouts) == (6, 2, 1, 1, 1)
     engine.dispose()

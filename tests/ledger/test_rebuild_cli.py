@@ -13,7 +13,7 @@ from forge_orchestrator.db.engine import make_engine
 from forge_orchestrator.db.migrate import upgrade
 from forge_orchestrator.db.tables import ledger_latency_hist, ledger_rollup, token_ledger
 from forge_orchestrator.ledger.queries import LedgerFilters
-from forge_orchestrator.ledger.summary import summarize
+from tests.ledger.conftest import summarize_on
 
 from .conftest import NOW, add
 
@@ -31,7 +31,7 @@ def test_rebuild_rollups_counts_rows_written_behind_the_recorder(
         # Bulk-loaded straight into the ledger (as an import would): the rollups miss it.
         row = conn.execute(select(token_ledger).limit(1)).mappings().one()
         conn.execute(insert(token_ledger).values({**row, "id": None, "status": "FAILED"}))
-    stale = summarize(eng, LedgerFilters(), "provider", exact_max_rows=0)
+    stale = summarize_on(eng, LedgerFilters(), "provider", exact_max_rows=0)
     assert (stale.percentiles, stale.totals.calls, stale.totals.failures) == ("approximate", 5, 0)
 
     assert main(["ledger", "rebuild-rollups", "--data-dir", str(data_dir)]) == 0
@@ -43,8 +43,8 @@ def test_rebuild_rollups_counts_rows_written_behind_the_recorder(
     assert f"{sums} rollup rows, {hist} latency histogram rows" in out
     assert sums > 0 and hist > 0
     for group_by in ("provider", "day", "flow_id"):
-        rolled = summarize(eng, LedgerFilters(), group_by, exact_max_rows=0)
-        exact = summarize(eng, LedgerFilters(), group_by)
+        rolled = summarize_on(eng, LedgerFilters(), group_by, exact_max_rows=0)
+        exact = summarize_on(eng, LedgerFilters(), group_by)
         assert rolled.percentiles == "approximate"
         assert (rolled.totals.calls, rolled.totals.failures) == (6, 1)
         pick = [(g.key, g.calls, g.failures, g.input_tokens) for g in rolled.groups]

@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from forge_orchestrator.ledger.queries import LedgerFilters
-from forge_orchestrator.ledger.reprice import reprice
 from forge_orchestrator.pricing.book import PriceBook
 from tests.conftest import assert_error_shape
+from tests.ledger.conftest import reprice_on
 
 from .conftest import add
 
@@ -53,7 +53,7 @@ def seed(engine: Engine) -> None:
 
 def test_reprice_on_a_cheaper_model(engine: Engine) -> None:
     seed(engine)
-    r = reprice(engine, LedgerFilters(), PriceBook(), "gpt-6-luna", None)
+    r = reprice_on(engine, LedgerFilters(), PriceBook(), "gpt-6-luna", None)
     # gpt-6-luna: $0.10 input, $0.50 output per 1M tokens; long context > 272,000 tokens.
     # Whether gpt-6-luna has a long-context rule decides the third call's price.
     luna = PriceBook().lookup("openai", "gpt-6-luna")

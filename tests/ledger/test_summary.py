@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from forge_orchestrator.ledger.queries import LedgerFilters
-from forge_orchestrator.ledger.summary import summarize
 from tests.conftest import assert_error_shape
+from tests.ledger.conftest import summarize_on
 
 from .conftest import NOW, add
 
@@ -56,7 +56,7 @@ def by_key(summary: object) -> dict[str | None, dict[str, object]]:
 
 def test_totals_and_groups_by_model_are_exact(engine: Engine) -> None:
     seed(engine)
-    s = summarize(engine, LedgerFilters(), "model").model_dump()
+    s = summarize_on(engine, LedgerFilters(), "model").model_dump()
     t = s["totals"]
     assert t["calls"] == 13
     assert t["input_tokens"] == sum(1000 + i for i in range(10)) + 600
@@ -77,26 +77,26 @@ def test_totals_and_groups_by_model_are_exact(engine: Engine) -> None:
 
 def test_each_group_by(engine: Engine) -> None:
     seed(engine)
-    day = by_key(summarize(engine, LedgerFilters(), "day").model_dump())
+    day = by_key(summarize_on(engine, LedgerFilters(), "day").model_dump())
     assert list(day) == ["2026-11-18", "2026-11-19"]
     assert day["2026-11-18"]["calls"] == 10 and day["2026-11-19"]["latency_p50_ms"] == 60
-    prov = by_key(summarize(engine, LedgerFilters(), "provider").model_dump())
+    prov = by_key(summarize_on(engine, LedgerFilters(), "provider").model_dump())
     assert prov["openai"]["latency_p95_ms"] == 1000 and prov["anthropic"]["calls"] == 3
-    role = by_key(summarize(engine, LedgerFilters(), "agent_role").model_dump())
+    role = by_key(summarize_on(engine, LedgerFilters(), "agent_role").model_dump())
     assert role["planner"]["input_tokens"] == 10045 and role["architect"]["timeouts"] == 0
-    flow = by_key(summarize(engine, LedgerFilters(), "flow_id").model_dump())
+    flow = by_key(summarize_on(engine, LedgerFilters(), "flow_id").model_dump())
     assert flow["7"]["calls"] == 10 and flow[None]["calls"] == 3
 
 
 def test_filters_narrow_the_summary(engine: Engine) -> None:
     seed(engine)
-    only_ok = summarize(engine, LedgerFilters(status="SUCCESS", model="gpt-6.2-sol"), "model")
+    only_ok = summarize_on(engine, LedgerFilters(status="SUCCESS", model="gpt-6.2-sol"), "model")
     assert only_ok.totals.calls == 8 and only_ok.totals.failures == 0
     # Latencies without 400 (FAILED) and 700 (TIMEOUT): 100 200 300 500 600 800 900 1000.
     assert (only_ok.totals.latency_p50_ms, only_ok.totals.latency_p95_ms) == (500, 1000)
-    day2 = summarize(engine, LedgerFilters(since=datetime(2026, 11, 19)), "day")
+    day2 = summarize_on(engine, LedgerFilters(since=datetime(2026, 11, 19)), "day")
     assert day2.totals.calls == 3 and [g.key for g in day2.groups] == ["2026-11-19"]
-    empty = summarize(engine, LedgerFilters(until=datetime(2020, 1, 1)), "model")
+    empty = summarize_on(engine, LedgerFilters(until=datetime(2020, 1, 1)), "model")
     assert empty.totals.calls == 0 and empty.groups == []
     assert empty.totals.latency_p50_ms is None
 

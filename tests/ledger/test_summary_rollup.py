@@ -24,7 +24,8 @@ from forge_orchestrator.ledger.latency_hist import (
 from forge_orchestrator.ledger.queries import LedgerFilters
 from forge_orchestrator.ledger.recorder import LedgerEntry, record, record_many
 from forge_orchestrator.ledger.rollup import rebuild
-from forge_orchestrator.ledger.summary import GroupBy, Summary, summarize
+from forge_orchestrator.ledger.summary import GroupBy, Summary
+from tests.ledger.conftest import summarize_on
 
 START = datetime(2026, 9, 20, 7, 13, 0)  # 70 days: parts of September, October, November
 MODELS = [("openai", "gpt-6.2-sol"), ("openai", "gpt-6-luna"), ("anthropic", "claude-haiku-5-5")]
@@ -108,23 +109,25 @@ def test_rollup_path_agrees_with_the_raw_ledger(seeded: Engine, group_by: GroupB
     for since, until in WINDOWS:
         for extra in FILTERS:
             f = LedgerFilters(since=since, until=until, **extra)
-            exact = summarize(seeded, f, group_by)
-            approx = summarize(seeded, f, group_by, exact_max_rows=0)
+            exact = summarize_on(seeded, f, group_by)
+            approx = summarize_on(seeded, f, group_by, exact_max_rows=0)
             assert exact.percentiles == "exact"
             assert approx.percentiles == ("approximate" if exact.totals.calls else "exact")
             assert_agree(exact, approx)
     # The figures are not vacuous: the whole ledger, every group present.
-    everything = summarize(seeded, LedgerFilters(), group_by, exact_max_rows=0)
+    everything = summarize_on(seeded, LedgerFilters(), group_by, exact_max_rows=0)
     assert everything.totals.calls == 3000 and len(everything.groups) >= 2
 
 
 def test_threshold_picks_the_exact_path_for_small_selections(seeded: Engine) -> None:
     small = LedgerFilters(since=datetime(2026, 10, 7), until=datetime(2026, 10, 8))
-    assert summarize(seeded, small, "model").percentiles == "exact"
-    assert summarize(seeded, LedgerFilters(), "model", exact_max_rows=2999).percentiles == (
+    assert summarize_on(seeded, small, "model").percentiles == "exact"
+    assert summarize_on(seeded, LedgerFilters(), "model", exact_max_rows=2999).percentiles == (
         "approximate"
     )
-    assert summarize(seeded, LedgerFilters(), "model", exact_max_rows=3000).percentiles == "exact"
+    assert (
+        summarize_on(seeded, LedgerFilters(), "model", exact_max_rows=3000).percentiles == "exact"
+    )
 
 
 def test_latency_buckets_hold_the_bound_in_python_and_sql(seeded: Engine) -> None:
@@ -209,7 +212,7 @@ def test_record_updates_the_rollup_in_the_same_transaction(engine: Engine) -> No
     row = ledger_rows(1, seed=9)[0]
     record(engine, LedgerEntry(**row))
     f = LedgerFilters()
-    summary = summarize(engine, f, "model", exact_max_rows=0)
+    summary = summarize_on(engine, f, "model", exact_max_rows=0)
     assert summary.percentiles == "approximate" and summary.totals.calls == 1
     assert summary.totals.input_tokens == row["input_tokens"]
     before = (count(engine, token_ledger), count(engine, ledger_rollup))

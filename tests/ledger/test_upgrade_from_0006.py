@@ -14,7 +14,8 @@ from sqlalchemy import Engine, text
 from forge_orchestrator.db.engine import make_engine
 from forge_orchestrator.db.migrate import alembic_config
 from forge_orchestrator.ledger.queries import LedgerFilters
-from forge_orchestrator.ledger.summary import GroupBy, summarize
+from forge_orchestrator.ledger.summary import GroupBy
+from tests.ledger.conftest import summarize_on
 
 START = datetime(2026, 8, 28, 5, 0, 0)  # 40 days across a month boundary
 ROWS = 200
@@ -92,7 +93,7 @@ _KEYS["day"] = "date(timestamp)"
 def test_rollup_summary_after_upgrade_matches_a_plain_group_by(
     upgraded: Engine, group_by: GroupBy
 ) -> None:
-    summary = summarize(upgraded, LedgerFilters(), group_by, exact_max_rows=0)
+    summary = summarize_on(upgraded, LedgerFilters(), group_by, exact_max_rows=0)
     assert summary.percentiles == "approximate"  # read from the rollups, not the ledger
     got = {
         g.key or None: (

@@ -152,6 +152,28 @@ def test_price_overrides_add_edit_date_limit_and_delete(client: TestClient) -> N
     assert custom.status_code == 201 and custom.json()["in_effect"]
 
 
+def test_a_saved_price_override_is_in_the_gateways_prices_without_a_read_of_their_own(
+    client: TestClient,
+) -> None:
+    """The route reads the overrides again through the database service once the write has
+    committed; before, it only dropped them, and the next lookup (a call being priced, on
+    whatever thread) read the table on a connection of its own."""
+    prices = client.app.state.gateway.prices  # type: ignore[attr-defined]
+
+    def read_on_its_own() -> list[object]:
+        raise AssertionError("a lookup read the overrides itself")
+
+    prices.load_overrides = read_on_its_own
+    body = {"provider": "openai", "model": "gpt-6.2-sol", "input_per_mtok": 1.5}
+    created = client.post("/api/prices/overrides", json={**body, "output_per_mtok": 9.0})
+    assert created.status_code == 201, created.text
+    price = prices.lookup("openai", "gpt-6.2-sol")
+    assert (price.source, price.input_per_mtok) == ("override", 1.5)
+    oid = created.json()["id"].split(":")[1]
+    assert client.delete(f"/api/prices/overrides/{oid}").status_code == 204
+    assert prices.lookup("openai", "gpt-6.2-sol").source == "bundled"
+
+
 def test_the_settings_and_the_catalogue_describe_every_registered_vendor(
     client: TestClient,
 ) -> None:

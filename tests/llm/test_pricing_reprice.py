@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from forge_orchestrator.db.utils import utcnow
 from forge_orchestrator.ledger.queries import LedgerFilters
 from forge_orchestrator.ledger.recorder import LedgerEntry, record
-from forge_orchestrator.ledger.reprice import reprice
 from forge_orchestrator.pricing.book import PriceBook
+from tests.ledger.conftest import reprice_on
 
 
 def test_reprice_bills_stored_1h_writes_at_the_target_models_1h_rate(engine: Engine) -> None:
@@ -33,7 +33,7 @@ def test_reprice_bills_stored_1h_writes_at_the_target_models_1h_rate(engine: Eng
             cost_status="priced",
         ),
     )
-    r = reprice(engine, LedgerFilters(), PriceBook(), "claude-opus-5-5", "anthropic")
+    r = reprice_on(engine, LedgerFilters(), PriceBook(), "claude-opus-5-5", "anthropic")
     # The same call on claude-opus-5-5 is the issue's $0.005716, not $0.005116.
     assert r.whatif_cost_usd == pytest.approx(0.005716, abs=1e-12)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from forge_orchestrator.commands.cards import create_card, get_card
 from forge_orchestrator.commands.models import CardCreate
+from forge_orchestrator.db.service import Database
 from forge_orchestrator.db.tables import optimization_actions
 from forge_orchestrator.db.utils import utcnow
 from forge_orchestrator.errors import Conflict, ValidationFailed
@@ -26,6 +29,24 @@ from tests.ledger.conftest import add
 
 _n = itertools.count()
 BOOK = PriceBook()
+T = TypeVar("T")
+
+
+def served(engine: Engine, job: Callable[[Database], Awaitable[T]]) -> T:
+    """``job`` with a database service over ``engine``, as the app runs it."""
+    db = Database(engine)
+    try:
+        return asyncio.run(job(db))
+    finally:
+        db.close()
+
+
+def apply(engine: Engine, sid: str) -> optimizer.Action:
+    return served(engine, lambda db: optimizer.apply(db, BOOK, sid))
+
+
+def undo(engine: Engine, action_id: int) -> optimizer.Action:
+    return served(engine, lambda db: optimizer.undo(db, action_id))
 
 
 def row(engine: Engine, **fields: Any) -> int:
@@ -44,11 +65,17 @@ def row(engine: Engine, **fields: Any) -> int:
 
 
 def kinds(engine: Engine) -> list[str]:
-    return [s.kind for s in optimizer.list_suggestions(engine, BOOK).suggestions]
+    return [
+        s.kind for s in in_tx(engine, lambda c: optimizer.list_suggestions(c, BOOK)).suggestions
+    ]
 
 
 def one(engine: Engine, kind: str) -> optimizer.Suggestion:
-    found = [s for s in optimizer.list_suggestions(engine, BOOK).suggestions if s.kind == kind]
+    found = [
+        s
+        for s in in_tx(engine, lambda c: optimizer.list_suggestions(c, BOOK)).suggestions
+        if s.kind == kind
+    ]
     assert len(found) == 1, found
     return found[0]
 
@@ -104,7 +131,7 @@ def test_cheaper_model_for_a_role_apply_and_undo(engine: Engine) -> None:
     assert s.id == one(engine, "cheaper_model").id  # stable, and the GET wrote nothing
     assert actions_count(engine) == 0
 
-    action = optimizer.apply(engine, BOOK, s.id)
+    action = apply(engine, s.id)
     role = get_role(engine, "reviewer")
     assert role is not None and role.default_model == "gpt-6.1-terra"
     again = one(engine, "cheaper_model")
@@ -114,8 +141,8 @@ def test_cheaper_model_for_a_role_apply_and_undo(engine: Engine) -> None:
         again.change["from"] == "gpt-6.2-sol" and again.change["default_model"] == "gpt-6.1-terra"
     )
     with pytest.raises(Conflict):
-        optimizer.apply(engine, BOOK, s.id)
-    optimizer.undo(engine, action.id)
+        apply(engine, s.id)
+    undo(engine, action.id)
     role = get_role(engine, "reviewer")
     assert role is not None and role.default_model is None and not role.customized
     assert one(engine, "cheaper_model").status == "open"
@@ -139,28 +166,31 @@ def test_cheaper_model_on_a_flow_node_makes_a_new_version_and_undo_restores(
     assert s.target == {"type": "flow_node", "flow_id": str(fid), "node_id": "summarize"}
     assert s.change["fields"] == {"model": "gpt-6.1-terra"}
     assert s.change["from"] == {"model": "gpt-6.2-sol"} and s.applicable
-    action = optimizer.apply(engine, BOOK, s.id)
+    action = apply(engine, s.id)
     flow = in_tx(engine, lambda c: get_flow(c, fid))
     assert flow.version == 2 and flow.data["nodes"][0]["data"]["model"] == "gpt-6.1-terra"
     assert in_tx(engine, lambda c: list_versions(c, fid))[0].note == f"Optimizer: {s.title}"
     assert action.result == {"flow_id": fid, "flow_version": 2}
-    assert [a.id for a in optimizer.list_actions(engine).actions] == [action.id]
-    optimizer.undo(engine, action.id)
+    assert [a.id for a in in_tx(engine, optimizer.list_actions).actions] == [action.id]
+    undo(engine, action.id)
     flow = in_tx(engine, lambda c: get_flow(c, fid))
     assert flow.version == 3 and flow.data["nodes"][0]["data"]["model"] == "gpt-6.2-sol"
     with pytest.raises(Conflict):
-        optimizer.undo(engine, action.id)
+        undo(engine, action.id)
 
 
 def test_repeated_prompt_tags_the_saved_card(engine: Engine) -> None:
     ids = [row(engine, agent_role="architect", prompt_hash="a" * 64) for _ in range(6)]
-    card = create_card(
+    card = in_tx(
         engine,
-        CardCreate(
-            name="List big files",
-            command="du -sh * | sort -h",
-            ledger_id=ids[0],
-            source="architect",
+        lambda c: create_card(
+            c,
+            CardCreate(
+                name="List big files",
+                command="du -sh * | sort -h",
+                ledger_id=ids[0],
+                source="architect",
+            ),
         ),
     )
     s = one(engine, "repeated_prompt")
@@ -168,10 +198,10 @@ def test_repeated_prompt_tags_the_saved_card(engine: Engine) -> None:
     assert s.target == {"type": "command_card", "card_id": card.id}
     assert s.figures["calls"] == 6
     assert s.monthly_savings_usd == pytest.approx(0.00015 * 5 * 30)
-    action = optimizer.apply(engine, BOOK, s.id)
-    assert "reuse" in get_card(engine, card.id).tags
-    optimizer.undo(engine, action.id)
-    assert get_card(engine, card.id).tags == []
+    action = apply(engine, s.id)
+    assert "reuse" in in_tx(engine, lambda c: get_card(c, card.id)).tags
+    undo(engine, action.id)
+    assert in_tx(engine, lambda c: get_card(c, card.id)).tags == []
 
 
 def test_repeated_prompt_without_a_card_is_advice(engine: Engine) -> None:
@@ -180,7 +210,7 @@ def test_repeated_prompt_without_a_card_is_advice(engine: Engine) -> None:
     s = one(engine, "repeated_prompt")
     assert not s.applicable and s.change["op"] == "advice"
     with pytest.raises(ValidationFailed):
-        optimizer.apply(engine, BOOK, s.id)
+        apply(engine, s.id)
 
 
 def test_long_prompts_far_above_the_median(engine: Engine) -> None:
@@ -216,7 +246,7 @@ def test_timeouts_raise_the_steps_timeout(engine: Engine) -> None:
     assert kinds(engine) == ["failure_rate"]
     assert s.figures["timeouts"] == 4 and s.figures["failure_rate"] == 0.4
     assert s.change["fields"] == {"timeout_s": 60, "retries": 2}
-    optimizer.apply(engine, BOOK, s.id)
+    apply(engine, s.id)
     data = in_tx(engine, lambda c: get_flow(c, fid)).data["nodes"][0]["data"]
     assert (data["timeout_s"], data["retries"]) == (60, 2)
 
@@ -229,7 +259,7 @@ def test_max_tokens_far_above_outputs(engine: Engine) -> None:
     assert kinds(engine) == ["max_tokens"]
     assert s.change["fields"] == {"max_tokens": 256} and s.change["from"] == {"max_tokens": 4096}
     assert s.monthly_savings_usd == 0
-    optimizer.apply(engine, BOOK, s.id)
+    apply(engine, s.id)
     assert in_tx(engine, lambda c: get_flow(c, fid)).data["nodes"][0]["data"]["max_tokens"] == 256
     # The flow already says 256 now: the (applied) suggestion is not applicable again.
     assert one(engine, "max_tokens").status == "applied"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from ...redact import redact
 from ..records import NodeRecord, RunRecord
@@ -188,9 +188,11 @@ class NodeType(ABC, Generic[D]):
         """A failure of this step lets the flow go on (its downstream still runs)."""
         return isinstance(data, RetryableData) and data.continue_on_error
 
-    def resolve(self, db: Engine, node_id: str, data: D, found: Lookups) -> list[tuple[str, str]]:
-        """Blocking (a thread): look up what the step refers to into found; (field, message)
-        for each thing that does not exist."""
+    def resolve(
+        self, conn: Connection, node_id: str, data: D, found: Lookups
+    ) -> list[tuple[str, str]]:
+        """On a database reader (``db.read``): look up what the step refers to into found;
+        (field, message) for each thing that does not exist."""
         return []
 
     def info(self) -> NodeTypeInfo:

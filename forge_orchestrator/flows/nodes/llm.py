@@ -8,10 +8,10 @@ import re
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from ...errors import AppError, ProviderError
-from ...llm.roles import get_role
+from ...llm.roles import role_in
 from ...llm.types import CallContext, ChatMessage, LLMRequest, LLMResult, StreamDone, TextDelta
 from ..records import NodeRecord
 from ..services import LlmGateway
@@ -78,12 +78,12 @@ class LlmNode(NodeType[LlmData]):
     )  # fmt: skip
 
     def resolve(
-        self, db: Engine, node_id: str, data: LlmData, found: Lookups
+        self, conn: Connection, node_id: str, data: LlmData, found: Lookups
     ) -> list[tuple[str, str]]:
         name = data.agent_role
         if not name or name in found.roles:
             return []
-        role = get_role(db, name)
+        role = role_in(conn, name)
         if role is None:
             return [("agent_role", f"no agent role {name!r}")]
         found.roles[name] = role

@@ -6,7 +6,7 @@ import asyncio
 import json
 
 from pydantic import Field, model_validator
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from ...capped_output import CappedOutput
 from ...commands.cards import get_card
@@ -65,12 +65,12 @@ class ShellNode(NodeType[ShellData]):
     )  # fmt: skip
 
     def resolve(
-        self, db: Engine, node_id: str, data: ShellData, found: Lookups
+        self, conn: Connection, node_id: str, data: ShellData, found: Lookups
     ) -> list[tuple[str, str]]:
         if data.card_id is None:
             return []
         try:
-            card = get_card(db, data.card_id)
+            card = get_card(conn, data.card_id)
         except NotFound:
             return [("card_id", f"command card {data.card_id} does not exist")]
         found.cards[node_id] = CardCommand(
