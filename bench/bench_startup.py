@@ -36,9 +36,11 @@ app = FastAPI()
 def health():
     return {"status": "ok"}
 """
-# Idle: the process used less CPU than this over one settle interval.
+# Idle: the process used less CPU than IDLE_CPU_S in each of IDLE_TICKS intervals of TICK_S in
+# a row (longer than the quiet moment `serve` waits for before its warm-up starts).
 IDLE_CPU_S = 0.01
-SETTLE_S = 0.5
+TICK_S = 0.5
+IDLE_TICKS = 3
 
 
 def free_port() -> int:
@@ -70,11 +72,11 @@ def _idle_rss_mib(pid: int) -> float:
     p = psutil.Process(pid)
     deadline = time.monotonic() + 60
     before = sum(p.cpu_times()[:2])
-    while time.monotonic() < deadline:
-        time.sleep(SETTLE_S)
+    quiet = 0
+    while quiet < IDLE_TICKS and time.monotonic() < deadline:
+        time.sleep(TICK_S)
         now = sum(p.cpu_times()[:2])
-        if now - before < IDLE_CPU_S:
-            break
+        quiet = quiet + 1 if now - before < IDLE_CPU_S else 0
         before = now
     return float(p.memory_info().rss) / 2**20
 
