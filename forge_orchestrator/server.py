@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import socket
@@ -11,11 +12,42 @@ import time
 import webbrowser
 
 import uvicorn
+from fastapi import FastAPI
 
 from . import datadir_lock
-from .app import create_app
+from .app import create_app, run_after_startup
 from .security import describe_url
 from .settings import Settings
+
+# The warm-ups (the tokenizer's tables alone hold the GIL for ~1 s) start at the first quiet
+# moment after start-up, so the first requests (the browser opening the login link) do not
+# wait behind them: no request for QUIET_S and none in flight, or MAX_WAIT_S after listening.
+QUIET_S = 0.25
+MAX_WAIT_S = 3.0
+
+
+class ForgeServer(uvicorn.Server):
+    """uvicorn's server, which starts the app's after-start-up work once it is listening."""
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
+        super().__init__(config)
+        self._app = app
+        self._warm_task: asyncio.Task[None] | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._warm_task = asyncio.get_running_loop().create_task(self._after_quiet())
+
+    async def _after_quiet(self) -> None:
+        state = self.server_state
+        deadline = time.monotonic() + MAX_WAIT_S
+        seen = -1
+        while time.monotonic() < deadline and (state.total_requests != seen or state.tasks):
+            seen = state.total_requests
+            await asyncio.sleep(QUIET_S)
+        if not self.should_exit:
+            run_after_startup(self._app)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -73,7 +105,7 @@ def serve(settings: Settings) -> int:
         # believed (and parsing them costs every request).
         proxy_headers=False,
     )
-    server = uvicorn.Server(config)
+    server = ForgeServer(config, app)
 
     def announce() -> None:
         while not server.started and not server.should_exit:

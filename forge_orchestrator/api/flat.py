@@ -3,10 +3,12 @@ per-candidate scope bookkeeping, which was ~80 % of a request to /api/health (pr
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute, APIWebSocketRoute
+from fastapi.utils import create_model_field
 from starlette.routing import Match
 from starlette.types import Scope
 
@@ -41,16 +43,27 @@ def add_flat(
 ) -> None:
     """Add `source`'s routes to `target` under `prefix`, as `include_router` would declare
     them (the shared `responses` first, the route's own on top), but without nesting."""
+    # The shared responses go in without their model, and every route gets the same field for
+    # each: FastAPI would build one per route and status, the same ErrorResponse type adapter
+    # ~1,000 times over (~0.2 s of start-up), for an OpenAPI schema that comes out the same.
+    bare = {code: {k: v for k, v in r.items() if k != "model"} for code, r in responses.items()}
     for route in source.routes:
         if isinstance(route, APIRoute):
             kwargs = {name: getattr(route, name) for name in _COPIED}
+            own = route.responses
             target.add_api_route(
                 prefix + route.path,
                 route.endpoint,
-                responses={**responses, **route.responses},
+                responses={**bare, **own},
                 route_class_override=PrefixRoute,
                 **kwargs,
             )
+            added = target.routes[-1]
+            assert isinstance(added, PrefixRoute)
+            for code, response in responses.items():
+                if code not in own and "model" in response:
+                    added.responses[code] = response
+                    added.response_fields[code] = _response_field(code, response["model"])
         elif isinstance(route, APIWebSocketRoute):
             target.add_api_websocket_route(
                 prefix + route.path,
@@ -60,3 +73,8 @@ def add_flat(
             )
         else:  # a router nested deeper, or a Starlette route: nothing of the kind today
             raise TypeError(f"cannot flatten {type(route).__name__} of {source.prefix!r}")
+
+
+@functools.cache
+def _response_field(code: int | str, model: Any) -> Any:
+    return create_model_field(name=f"Response_{code}", type_=model, mode="serialization")

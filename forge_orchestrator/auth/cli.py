@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ..cli_support import add_data_dir_option, settings_from_args
 from ..errors import AppError
 from ..settings import Settings
 from .tokens import load_or_create_token, rotate_token_file
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def register(sub: Any) -> None:
@@ -40,24 +41,32 @@ def _base_url(settings: Settings) -> str:
     return f"http://{shown}:{settings.port}"
 
 
-def _call(settings: Settings, path: str) -> httpx.Response:
+def _call(settings: Settings, path: str) -> httpx.Response | None:
+    """POST to the running server; None when no server answers there."""
+    # httpx (with the rich and click its CLI pulls in) costs `serve` ~0.1 s to import; only
+    # these two commands use it.
+    import httpx
+
     token = load_or_create_token(settings)
-    return httpx.post(
-        f"{_base_url(settings)}/api{path}",
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=10,
-    )
+    try:
+        return httpx.post(
+            f"{_base_url(settings)}/api{path}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+    except httpx.TransportError:
+        return None
 
 
 def _login(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         res = _call(settings, "/sessions/login-codes")
-    except httpx.TransportError:
-        print(f"No Forge server answers at {_base_url(settings)}; pass --port.", file=sys.stderr)
-        return 1
     except AppError as exc:
         print(exc.message, file=sys.stderr)
+        return 1
+    if res is None:
+        print(f"No Forge server answers at {_base_url(settings)}; pass --port.", file=sys.stderr)
         return 1
     if res.status_code != 201:
         print(f"The server refused ({res.status_code}): {res.text}", file=sys.stderr)
@@ -71,8 +80,6 @@ def _rotate(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         res = _call(settings, "/token/rotate")
-    except httpx.TransportError:
-        res = None
     except AppError as exc:
         print(exc.message, file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..procs import reaper
 from ..procs.containment import end_leftovers, scope
+from . import shell_words
 from .run_store import mark_interrupted
 from .runs import RunManager
 
@@ -58,6 +60,13 @@ async def commands_component(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(_end_orphans, orphans)
     manager = RunManager(app.state.db, app.state.settings)
     app.state.commands = manager
+    # The shell parser loads in the background once the server is listening, not at start-up.
+    warm = threading.Thread(target=shell_words.warm_up, name="shell-parser-warm-up", daemon=True)
+    after = getattr(app.state, "after_startup", None)
+    if after is None:
+        warm.start()
+    else:
+        after.append(warm.start)
     reaping = asyncio.create_task(reaper.reap_forever()) if reaper.is_subreaper() else None
     try:
         yield

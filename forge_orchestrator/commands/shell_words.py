@@ -6,10 +6,11 @@ quote-aware fallback scanner produces the same shape, so risk analysis never see
 
 from __future__ import annotations
 
+import functools
+import importlib
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
-
-import bashlex
 
 # bashlex is recursive and ~10x slower than the fallback scanner (and superlinear on long
 # pipelines); commands longer than this use the scanner, which is linear.
@@ -56,11 +57,23 @@ class Parsed:
     exact: bool
 
 
+@functools.cache
+def _bashlex() -> ModuleType:
+    # bashlex builds its parser tables when imported (~0.2 s of CPU): not at start-up, but on
+    # the first parse or in the warm-up once the server is listening (warm_up below).
+    return importlib.import_module("bashlex")
+
+
+def warm_up() -> None:
+    """Load the parser ahead of the first command analysed (run in a background thread)."""
+    _bashlex()
+
+
 def parse(text: str) -> Parsed:
     """All simple commands of `text` (nested substitutions included), in source order."""
     if len(text) <= _BASHLEX_MAX:
         try:
-            trees = bashlex.parse(text)
+            trees = _bashlex().parse(text)
         except Exception:  # bashlex raises several types on constructs it does not support
             trees = None
         if trees is not None:
