@@ -80,7 +80,6 @@ def sccs(edges: dict[str, set[str]]) -> list[list[str]]:
     on: set[str] = set()
     out: list[list[str]] = []
     nodes = sorted(set(edges) | {d for ds in edges.values() for d in ds})
-    sys.setrecursionlimit(10000)
 
     def visit(v: str) -> None:
         index[v] = low[v] = len(index)
