@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -19,8 +20,10 @@ from ..pricing.overrides import load_overrides, stored_overrides
 from ..settings import Settings
 from .gateway import Gateway
 from .provider_settings import ProviderSettingsStore
-from .targets import KeyStore
+from .targets import KeyStore, is_configured, vendor_of
 from .tokens import warm_up
+
+log = logging.getLogger("forge_orchestrator.llm")
 
 
 def build_gateway(
@@ -39,13 +42,23 @@ def build_gateway(
     return Gateway(engine, settings, prices=prices, providers=providers, secrets=secrets, db=db)
 
 
-def _warm_up() -> None:
+def _warm_up(gateway: Gateway) -> None:
     """Ahead of the first call, in a background thread: the tokenizer's default encoding, then
-    the vendor SDKs (imported lazily so that `serve` answers sooner)."""
+    the SDKs of the providers that can be called now (those with a key, or needing none).
+
+    A vendor nobody has a key for keeps its SDK unloaded (30-40 MiB each): its first use is
+    the key test when one is added, which imports it then."""
     warm_up()
+    try:
+        cfg, secrets = gateway.providers.get(), gateway.secrets()
+        ready = {vendor_of(p, cfg) for p in cfg.provider_names() if is_configured(p, cfg, secrets)}
+    except Exception:
+        log.warning("could not tell which providers are configured; warming up none", exc_info=True)
+        return
     for vendor in vendors.all():
-        for path in {vendor.adapter, *(adapter for _, adapter in vendor.routes)}:
-            importlib.import_module(path.partition(":")[0])
+        if vendor in ready:
+            for path in {vendor.adapter, *(adapter for _, adapter in vendor.routes)}:
+                importlib.import_module(path.partition(":")[0])
 
 
 @asynccontextmanager
@@ -62,7 +75,7 @@ async def llm_component(app: FastAPI) -> AsyncIterator[None]:
     app.state.gateway = gateway
     # Imports hold the GIL for seconds: started beside the other components' start-up, they
     # made the lifespan take 6-10 s instead of 1 s (measured on a loaded machine).
-    warm = threading.Thread(target=_warm_up, name="llm-warm-up", daemon=True)
+    warm = threading.Thread(target=_warm_up, args=(gateway,), name="llm-warm-up", daemon=True)
     after = getattr(app.state, "after_startup", None)
     if after is None:
         warm.start()
