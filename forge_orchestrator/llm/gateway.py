@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -95,6 +97,14 @@ class Gateway:
             self.settings.llm_connect_timeout_s, read or self.settings.llm_read_timeout_s
         )
 
+    async def _loaded(self, t: Target) -> None:
+        """The adapter's module (and its SDK) imported off the loop: an SDK takes up to a second
+        to import, which on the loop would stall every request meanwhile. Usually the warm-up
+        has done it; a vendor whose key was added later loads on its first call."""
+        module = vendors.get(t.kind).adapter_for(t.model).partition(":")[0]
+        if module not in sys.modules:
+            await asyncio.to_thread(importlib.import_module, module)
+
     def _client(self, t: Target) -> Adapter:
         cache_key = (vendors.get(t.kind).adapter_for(t.model), t.provider, t.base_url, t.api_key)
         client = self._clients.get(cache_key)
@@ -141,6 +151,7 @@ class Gateway:
     async def complete(self, req: LLMRequest, ctx: CallContext | None = None) -> LLMResult:
         call = CallRun(self, req, ctx or CallContext(), streamed=False)
         target = await call.prepare()
+        await self._loaded(target)
         client, timeouts = self._client(target), self.timeouts(req)
         raw = await self._attempt(
             call, target, lambda: client.complete(req, target.model, timeouts)
@@ -153,6 +164,7 @@ class Gateway:
         """TextDelta events as text arrives, then one StreamDone with the recorded result."""
         call = CallRun(self, req, ctx or CallContext(), streamed=True)
         target = await call.prepare()
+        await self._loaded(target)
         client, timeouts = self._client(target), self.timeouts(req)
         opened: OpenStream = await self._attempt(
             call, target, lambda: client.open_stream(req, target.model, timeouts)
@@ -197,6 +209,7 @@ class Gateway:
             target = await asyncio.to_thread(resolve, cfg, provider, None, self.secrets())
         else:
             target = target_with_key(cfg, provider, api_key)
+        await self._loaded(target)
         client = self._build_client(target)
         try:
             return await client.list_models(self.timeouts())
