@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
+import os
+import socket
 from pathlib import Path
 from typing import Literal
 
@@ -14,6 +17,19 @@ MIN_TOKEN_LENGTH = 32
 
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("forge-orchestrator", appauthor=False))
+
+
+def default_user() -> str:
+    """The OS user name (what the ledger's team view shows when FORGE_USER is not set)."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):  # a uid with no passwd entry (some containers)
+        name = f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    return name[:100] or "unknown"
+
+
+def default_machine() -> str:
+    return socket.gethostname()[:255] or "unknown"
 
 
 class Settings(BaseSettings):
@@ -116,6 +132,20 @@ class Settings(BaseSettings):
         ge=1,
         description="Captured prompts and answers older than this are deleted (at start-up "
         "and hourly); the ledger rows stay.",
+    )
+    user: str = Field(
+        default_factory=default_user,
+        min_length=1,
+        max_length=100,
+        description="Who this Forge records as the caller on each ledger row (the Ledger's "
+        "user filter and 'by user' summary); default is the OS user name.",
+    )
+    machine: str = Field(
+        default_factory=default_machine,
+        min_length=1,
+        max_length=255,
+        description="The machine this Forge records on each ledger row (the Ledger's machine "
+        "filter and 'by machine' summary); default is the host name.",
     )
 
     @field_validator("token")

@@ -27,6 +27,8 @@ def ledger_filters(
     status: LedgerStatus | None = None,
     since: datetime | None = Query(None, description="inclusive, ISO 8601 (UTC if naive)"),
     until: datetime | None = Query(None, description="exclusive, ISO 8601 (UTC if naive)"),
+    user_name: Annotated[str | None, Query(max_length=100, description="who made the call")] = None,
+    machine: Annotated[str | None, Query(max_length=255, description="its machine")] = None,
 ) -> LedgerFilters:
     return LedgerFilters(
         model=model,
@@ -36,6 +38,8 @@ def ledger_filters(
         status=status,
         since=since,
         until=until,
+        user_name=user_name,
+        machine=machine,
     )
 
 
