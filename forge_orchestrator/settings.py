@@ -87,6 +87,12 @@ class Settings(BaseSettings):
         description="auto: OS keyring when a secure one exists, else encrypted in the database; "
         "encrypted: always the encrypted database table.",
     )
+    master_key_file: Path | None = Field(
+        None,
+        description="The master key file for secrets encrypted in the database; default is "
+        "<data_dir>/master.key (or the OS keyring). Forge processes sharing one database "
+        "(team mode) point this at one copy of the same key; created (0600) if missing.",
+    )
     llm_connect_timeout_s: float = Field(
         10.0, gt=0, description="Connect timeout for LLM providers."
     )
