@@ -122,6 +122,22 @@ def applicable(provider: str, flow_id: str | None) -> ColumnElement[bool]:
 
 
 _ANY_BUDGET = select(B.id).limit(1)
+_ANY_BUDGET_SQL: dict[str, str] = {}
+
+
+def any_budget(conn: Connection) -> bool:
+    """Whether any budget exists: on every LLM call, so compiled once per dialect and run on
+    the DB-API cursor (SQLAlchemy's per-execution work is most of the cost of this read)."""
+    sql = _ANY_BUDGET_SQL.get(conn.dialect.name)
+    if sql is None:
+        compiled = _ANY_BUDGET.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        sql = _ANY_BUDGET_SQL[conn.dialect.name] = str(compiled)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchone() is not None
+    finally:
+        cursor.close()
 
 
 def _applicable_budgets(provider: str, flow_id: str | None) -> Select[Any]:
@@ -154,7 +170,7 @@ class BudgetGuard:
         # A plain read: a budget created right after it is checked only misses calls that
         # were already under way, like any call in flight when a budget is set. Most users
         # have no budgets, so a constant (compiled once) "any at all?" query goes first.
-        if conn.execute(_ANY_BUDGET).first() is None:
+        if not any_budget(conn):
             return False
         stmt = select(B.id).where(applicable(provider, flow_id)).limit(1)
         return conn.execute(stmt).first() is not None
