@@ -1,10 +1,11 @@
 """Remembered: values read recently, for hot paths, forgotten at once when this process writes.
 
 The one in-memory cache of the app. Used for what every LLM call or redaction would otherwise
-read from storage: the Architect's persona (roles), "no budget exists" (budgets) and stored
-secrets (keyring). A value is kept for ``ttl_s``; a write made in this process runs inside
-``forgetting()``, which forgets everything after the write commits; a write made by another
-process is seen within ``ttl_s``. Thread-safe: readers and writers run on different threads.
+read from storage: the Architect's persona (roles) and stored secrets (keyring). Budgets are
+not remembered: a call must never pass a budget another process has just set. A value is kept
+for ``ttl_s``; a write made in this process runs inside ``forgetting()``, which forgets
+everything after the write commits; a write made by another process is seen within ``ttl_s``.
+Thread-safe: readers and writers run on different threads.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
+import os
+import socket
 from pathlib import Path
 from typing import Literal
 
@@ -14,6 +17,19 @@ MIN_TOKEN_LENGTH = 32
 
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("forge-orchestrator", appauthor=False))
+
+
+def default_user() -> str:
+    """The OS user name (what the ledger's team view shows when FORGE_USER is not set)."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):  # a uid with no passwd entry (some containers)
+        name = f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    return name[:100] or "unknown"
+
+
+def default_machine() -> str:
+    return socket.gethostname()[:255] or "unknown"
 
 
 class Settings(BaseSettings):
@@ -71,6 +87,12 @@ class Settings(BaseSettings):
         description="auto: OS keyring when a secure one exists, else encrypted in the database; "
         "encrypted: always the encrypted database table.",
     )
+    master_key_file: Path | None = Field(
+        None,
+        description="The master key file for secrets encrypted in the database; default is "
+        "<data_dir>/master.key (or the OS keyring). Forge processes sharing one database "
+        "(team mode) point this at one copy of the same key; created (0600) if missing.",
+    )
     llm_connect_timeout_s: float = Field(
         10.0, gt=0, description="Connect timeout for LLM providers."
     )
@@ -116,6 +138,20 @@ class Settings(BaseSettings):
         ge=1,
         description="Captured prompts and answers older than this are deleted (at start-up "
         "and hourly); the ledger rows stay.",
+    )
+    user: str = Field(
+        default_factory=default_user,
+        min_length=1,
+        max_length=100,
+        description="Who this Forge records as the caller on each ledger row (the Ledger's "
+        "user filter and 'by user' summary); default is the OS user name.",
+    )
+    machine: str = Field(
+        default_factory=default_machine,
+        min_length=1,
+        max_length=255,
+        description="The machine this Forge records on each ledger row (the Ledger's machine "
+        "filter and 'by machine' summary); default is the host name.",
     )
 
     @field_validator("token")

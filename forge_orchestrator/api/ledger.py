@@ -55,6 +55,12 @@ class LedgerItem(BaseModel):
         description="Why the row has its status: ok, budget_refused, cancelled, provider_error, "
         "timeout, not_configured, invalid_request, interrupted or error (null while pending)."
     )
+    user_name: str | None = Field(
+        description="Who made the call (FORGE_USER); null on rows from before it was kept."
+    )
+    machine: str | None = Field(
+        description="The machine it came from (FORGE_MACHINE); null on older rows."
+    )
 
     @field_serializer("timestamp")
     def _ts(self, value: datetime) -> str:

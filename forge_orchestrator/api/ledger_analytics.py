@@ -28,6 +28,8 @@ def ledger_filters(
     status: LedgerStatus | None = None,
     since: datetime | None = Query(None, description="inclusive, ISO 8601 (UTC if naive)"),
     until: datetime | None = Query(None, description="exclusive, ISO 8601 (UTC if naive)"),
+    user_name: Annotated[str | None, Query(max_length=100, description="who made the call")] = None,
+    machine: Annotated[str | None, Query(max_length=255, description="its machine")] = None,
 ) -> LedgerFilters:
     return LedgerFilters(
         model=model,
@@ -37,6 +39,8 @@ def ledger_filters(
         status=status,
         since=since,
         until=until,
+        user_name=user_name,
+        machine=machine,
     )
 
 

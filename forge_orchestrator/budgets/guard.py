@@ -5,21 +5,28 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import psutil
-from sqlalchemy import URL, ColumnElement, Connection, Engine, delete, func, insert, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    delete,
+    func,
+    insert,
+    select,
+    true,
+)
 
 from ..db.engine import write_tx
 from ..db.service import Database
 from ..db.tables import budget_reservations, budgets, token_ledger
 from ..db.utils import utcnow
 from ..errors import BudgetExceeded
-from ..memory import Remembered
 from .models import Budget, BudgetSet, BudgetSpec, money, period_bounds
 
 L = token_ledger.c
@@ -52,8 +59,7 @@ def list_budgets(conn: Connection) -> list[Budget]:
 
 
 def replace_budgets(conn: Connection, data: BudgetSet) -> list[Budget]:
-    """PUT semantics: the given set replaces every budget, in the caller's transaction. Run it
-    inside :func:`forgetting` (outermost) or through :func:`save_budgets`."""
+    """PUT semantics: the given set replaces every budget, in the caller's transaction."""
     now = utcnow()
     conn.execute(delete(budgets))
     for spec in data.budgets:
@@ -62,21 +68,8 @@ def replace_budgets(conn: Connection, data: BudgetSet) -> list[Budget]:
 
 
 async def save_budgets(db: Database, data: BudgetSet) -> list[Budget]:
-    """:func:`replace_budgets` through the database service; "no budget" is forgotten once it
-    commits (a forget inside the job would come before the group commit)."""
-    with forgetting():
-        return await db.write(lambda conn: replace_budgets(conn, data))
-
-
-@contextmanager
-def forgetting() -> Iterator[None]:
-    with _UNBUDGETED.forgetting():
-        yield
-
-
-# Databases where a read found no budget at all: calls skip the budget check while that is
-# remembered; replace_budgets forgets it when it commits.
-_UNBUDGETED: Remembered[URL, bool] = Remembered()
+    """:func:`replace_budgets` through the database service."""
+    return await db.write(lambda conn: replace_budgets(conn, data))
 
 
 def ledger_scope(b: BudgetSpec) -> ColumnElement[bool]:
@@ -95,17 +88,29 @@ def reservation_scope(b: BudgetSpec) -> ColumnElement[bool]:
     return true()
 
 
-def spent_usd(conn: Connection, b: BudgetSpec, now: datetime) -> float:
+def _spent_select(b: BudgetSpec, now: datetime) -> Select[Any]:
     start, end = period_bounds(b.period, now)
-    stmt = select(func.coalesce(func.sum(L.total_cost_usd), 0.0)).where(
+    return select(func.coalesce(func.sum(L.total_cost_usd), 0.0)).where(
         L.timestamp >= start, L.timestamp < end, ledger_scope(b)
     )
-    return float(conn.execute(stmt).scalar_one())
 
 
-def reserved_usd(conn: Connection, b: BudgetSpec) -> float:
-    stmt = select(func.coalesce(func.sum(R.amount_usd), 0.0)).where(reservation_scope(b))
-    return float(conn.execute(stmt).scalar_one())
+def _reserved_select(b: BudgetSpec) -> Select[Any]:
+    return select(func.coalesce(func.sum(R.amount_usd), 0.0)).where(reservation_scope(b))
+
+
+def spent_and_reserved(conn: Connection, b: BudgetSpec, now: datetime) -> tuple[float, float]:
+    """Both in one statement, so both come from one snapshot.
+
+    A call's settlement moves its cost from its reservation to its ledger row in one
+    transaction. On PostgreSQL (READ COMMITTED) each statement sees the data committed when it
+    starts: two statements could read the ledger before a settlement and the reservations
+    after it, counting that call zero times and letting a budget be overshot.
+    """
+    row = conn.execute(
+        select(_spent_select(b, now).scalar_subquery(), _reserved_select(b).scalar_subquery())
+    ).one()
+    return float(row[0]), float(row[1])
 
 
 def applicable(provider: str, flow_id: str | None) -> ColumnElement[bool]:
@@ -117,6 +122,26 @@ def applicable(provider: str, flow_id: str | None) -> ColumnElement[bool]:
 
 
 _ANY_BUDGET = select(B.id).limit(1)
+_ANY_BUDGET_SQL: dict[str, str] = {}
+
+
+def any_budget(conn: Connection) -> bool:
+    """Whether any budget exists: on every LLM call, so compiled once per dialect and run on
+    the DB-API cursor (SQLAlchemy's per-execution work is most of the cost of this read)."""
+    sql = _ANY_BUDGET_SQL.get(conn.dialect.name)
+    if sql is None:
+        compiled = _ANY_BUDGET.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        sql = _ANY_BUDGET_SQL[conn.dialect.name] = str(compiled)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchone() is not None
+    finally:
+        cursor.close()
+
+
+def _applicable_budgets(provider: str, flow_id: str | None) -> Select[Any]:
+    return select(budgets).where(applicable(provider, flow_id)).order_by(B.id).with_for_update()
 
 
 class BudgetGuard:
@@ -132,17 +157,20 @@ class BudgetGuard:
         self.holder = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     def may_apply(self) -> bool:
-        """False when it is known from memory that no budget exists (then skip ``applies``)."""
-        known, _ = _UNBUDGETED.recall(self.engine.url)
-        return not known
+        """Always True: whether a budget exists is asked of the database on every call.
+
+        Nothing is remembered in memory, because several processes may share the database
+        (team mode on PostgreSQL, or two data dirs on one SQLite file): a "no budget" kept by
+        one process would let its calls past a budget another process just set. The question
+        is one read of a table of a few rows, inside the write the call makes anyway.
+        """
+        return True
 
     def applies(self, conn: Connection, *, provider: str, flow_id: str | None) -> bool:
         # A plain read: a budget created right after it is checked only misses calls that
         # were already under way, like any call in flight when a budget is set. Most users
         # have no budgets, so a constant (compiled once) "any at all?" query goes first.
-        generation = _UNBUDGETED.generation
-        if conn.execute(_ANY_BUDGET).first() is None:
-            _UNBUDGETED.keep(self.engine.url, True, generation)
+        if not any_budget(conn):
             return False
         stmt = select(B.id).where(applicable(provider, flow_id)).limit(1)
         return conn.execute(stmt).first() is not None
@@ -159,16 +187,18 @@ class BudgetGuard:
         now = utcnow()
         # FOR UPDATE serialises reservations on PostgreSQL; SQLite's write transaction
         # already holds the database write lock from BEGIN IMMEDIATE.
-        rows = conn.execute(
-            select(budgets).where(applicable(provider, flow_id)).order_by(B.id).with_for_update()
-        ).all()
+        rows = conn.execute(_applicable_budgets(provider, flow_id)).all()
+        if not rows:
+            # On PostgreSQL a SELECT … FOR UPDATE that waited on a budget another process was
+            # replacing (PUT /api/budgets deletes and inserts) skips the deleted rows and cannot
+            # see the inserted ones (its snapshot is older); asked again, it sees them.
+            rows = conn.execute(_applicable_budgets(provider, flow_id)).all()
         if not rows:
             return None
         for b in (_to_budget(r) for r in rows):
             if not b.hard:
                 continue
-            spent = spent_usd(conn, b, now)
-            reserved = reserved_usd(conn, b)
+            spent, reserved = spent_and_reserved(conn, b, now)
             if spent + reserved + amount > b.limit_usd + 1e-12:
                 raise _exceeded(b, spent, reserved, amount)
         new_id = conn.execute(

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from ..db.tables import token_ledger
 from ..db.utils import iso, utcnow
-from .guard import ledger_scope, list_budgets, reserved_usd, spent_usd
+from .guard import ledger_scope, list_budgets, spent_and_reserved
 from .models import Budget, BudgetState, BudgetStatus, Level, money, period_bounds
 
 L = token_ledger.c
@@ -39,8 +39,7 @@ def _level(b: Budget, used: float) -> Level:
 
 def budget_state(conn: Connection, b: Budget, now: datetime) -> BudgetState:
     start, end = period_bounds(b.period, now)
-    spent = spent_usd(conn, b, now)
-    reserved = reserved_usd(conn, b)
+    spent, reserved = spent_and_reserved(conn, b, now)
     remaining = max(0.0, b.limit_usd - spent - reserved)
     avg = average_call_usd(conn, b)
     calls = math.floor(remaining / avg) if avg else None

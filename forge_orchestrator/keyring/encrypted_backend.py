@@ -12,6 +12,7 @@ from ..db.tables.secrets import user_secrets
 from ..db.utils import utcnow
 from .cipher import seal, unseal
 from .errors import SecretUnreadable
+from .key_check import claim_in, loaded_key, retry_once_on_conflict
 from .master_key import MasterKeyHolder
 from .models import SecretEntry, StorageKind
 from .rotate import missing_key_error, recover_interrupted_rotation
@@ -35,14 +36,12 @@ class EncryptedBackend:
                 self._holder = self._holder_factory()
             return self._holder
 
-    def _fresh_key(self, *, create: bool) -> bytes | None:
+    def _fresh_key(self) -> bytes | None:
         """Reload the key from its holder: another process (`keys rotate-master`) may have
         changed it since it was cached."""
         holder = self.holder
         recover_interrupted_rotation(self.engine, holder)
-        key = holder.load()
-        if key is None and create:
-            key = holder.create()
+        key = loaded_key(self.engine, holder)
         self._key = key
         return key
 
@@ -67,18 +66,22 @@ class EncryptedBackend:
                 return unseal(key, name, blob)
             except SecretUnreadable:
                 pass  # maybe rotated elsewhere: retry once with the key as stored now
-        key = self._fresh_key(create=False)
+        key = self._fresh_key()
         if key is None:
             raise missing_key_error(self.holder)
         return unseal(key, name, blob)
 
     def write(self, name: str, value: str) -> None:
-        key = self._fresh_key(create=True)
-        assert key is not None
-        blob = seal(key, name, value)
+        recover_interrupted_rotation(self.engine, self.holder)
+        self._key = retry_once_on_conflict(lambda: self._write(name, value))
+
+    def _write(self, name: str, value: str) -> bytes:
         now = utcnow()
         c = user_secrets.c
         with write_tx(self.engine) as conn:
+            # Never a second key for one database (key_check.py): chosen in this transaction.
+            key = claim_in(conn, self.holder)
+            blob = seal(key, name, value)
             exists = conn.execute(select(c.key_name).where(c.key_name == name)).first()
             if exists:
                 conn.execute(
@@ -92,6 +95,7 @@ class EncryptedBackend:
                         key_name=name, encrypted_value=blob, created_at=now, updated_at=now
                     )
                 )
+        return key
 
     def remove(self, name: str) -> bool:
         with write_tx(self.engine) as conn:

@@ -24,3 +24,11 @@ class KeyringUnavailable(AppError):
 
     status_code = 503
     code = "keyring_unavailable"
+
+
+class MasterKeyMismatch(SecretUnreadable):
+    """The database's secrets were sealed under another master key than this process has
+    (the key check in the database says so before any value is tried)."""
+
+    status_code = 500
+    code = "master_key_mismatch"

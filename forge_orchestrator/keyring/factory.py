@@ -46,7 +46,10 @@ def open_store(settings: Settings, engine: Engine) -> SecretStore:
         if settings.keyring == "encrypted"
         else choice.reason
     )
-    backend = EncryptedBackend(engine, lambda: choose_holder(settings.data_dir, os_keyring))
+    backend = EncryptedBackend(
+        engine,
+        lambda: choose_holder(settings.data_dir, os_keyring, settings.master_key_file),
+    )
 
     def encrypted_status() -> StorageStatus:
         problem: str | None = None

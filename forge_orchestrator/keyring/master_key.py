@@ -106,9 +106,10 @@ def _fsync_dir(directory: Path) -> None:
 class FileKeyHolder:
     kind: Literal["file", "os-keyring"] = "file"
 
-    def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / FILE_NAME
-        self.next_path = data_dir / (FILE_NAME + ".next")
+    def __init__(self, data_dir: Path, path: Path | None = None) -> None:
+        # `path`: a key file several Forge processes share (FORGE_MASTER_KEY_FILE).
+        self.path = path if path is not None else data_dir / FILE_NAME
+        self.next_path = self.path.with_name(self.path.name + ".next")
         self.location = str(self.path)
 
     def exists(self) -> bool:
@@ -196,8 +197,13 @@ class KeyringKeyHolder:
         self.os_keyring.delete(self.next_entry)
 
 
-def choose_holder(data_dir: Path, os_keyring: OsKeyring | None) -> FileKeyHolder | KeyringKeyHolder:
-    """An existing key wins wherever it is; a new one goes to the OS keyring when usable."""
+def choose_holder(
+    data_dir: Path, os_keyring: OsKeyring | None, key_file: Path | None = None
+) -> FileKeyHolder | KeyringKeyHolder:
+    """The key file the settings name (FORGE_MASTER_KEY_FILE, shared by a team) if any; else
+    an existing key wins wherever it is, and a new one goes to the OS keyring when usable."""
+    if key_file is not None:
+        return FileKeyHolder(data_dir, key_file.expanduser())
     file_holder = FileKeyHolder(data_dir)
     if os_keyring is None:
         return file_holder

@@ -14,6 +14,7 @@ from ..db.engine import write_tx
 from ..db.tables.secrets import user_secrets
 from .cipher import seal, unseal
 from .errors import SecretUnreadable
+from .key_check import matches, other_key_error, save_check, stored_check
 from .master_key import MasterKeyHolder, new_key
 
 
@@ -44,7 +45,9 @@ def recover_interrupted_rotation(engine: Engine, holder: MasterKeyHolder) -> Non
 def missing_key_error(holder: MasterKeyHolder) -> SecretUnreadable:
     return SecretUnreadable(
         f"Secrets are stored but the master key is missing (expected at {holder.location}). "
-        "Restore it from a backup, or delete and set the keys again.",
+        "Restore it from a backup, or delete and set the keys again. When several Forge "
+        "processes share this database, give this one the others' key: FORGE_MASTER_KEY_FILE "
+        "(see the README, Team mode).",
         details={"location": holder.location},
     )
 
@@ -62,8 +65,12 @@ def rotate_master(engine: Engine, holder: MasterKeyHolder) -> int:
             if old is None:
                 if rows:
                     raise missing_key_error(holder)
-                holder.create()
+                save_check(conn, holder.create())
                 return 0
+            check = stored_check(conn, for_update=True)
+            if not matches(check, old):
+                # Re-encrypting would fail on the first row: say which key is wrong instead.
+                raise other_key_error(holder, have_key=True, check=check)
             # Decrypt everything first: one unreadable value aborts before anything changes.
             resealed = [
                 (r.key_name, seal(fresh, r.key_name, unseal(old, r.key_name, r.encrypted_value)))
@@ -77,6 +84,7 @@ def rotate_master(engine: Engine, holder: MasterKeyHolder) -> int:
                     .where(user_secrets.c.key_name == name)
                     .values(encrypted_value=blob)
                 )
+            save_check(conn, fresh)  # the new key's check commits with the new rows
     except BaseException:
         holder.discard_staged()
         raise

@@ -28,6 +28,8 @@ class LedgerFilters(BaseModel):
     agent_role: str | None = Field(None, max_length=100)
     flow_id: str | None = Field(None, max_length=64)
     status: LedgerStatus | None = None
+    user_name: str | None = Field(None, max_length=100, description="who made the call")
+    machine: str | None = Field(None, max_length=255, description="the machine it came from")
     since: datetime | None = Field(None, description="inclusive, ISO 8601")
     until: datetime | None = Field(None, description="exclusive, ISO 8601")
 
@@ -56,6 +58,8 @@ def apply_filters(stmt: S, filters: LedgerFilters) -> S:
         (L.agent_role, filters.agent_role),
         (L.flow_id, filters.flow_id),
         (L.status, filters.status),
+        (L.user_name, filters.user_name),
+        (L.machine, filters.machine),
     ):
         if value is not None:
             stmt = stmt.where(column == value)

@@ -71,6 +71,9 @@ class LedgerEntry:
     cache_write_extended_tokens: int = 0
     price_cache_write_extended_per_mtok: float | None = None
     outcome: str | None = None  # an outcomes.Outcome once settled
+    # Who made the call (settings.user / settings.machine), for the team view.
+    user_name: str | None = None
+    machine: str | None = None
 
 
 _FIELDS = tuple(f.name for f in fields(LedgerEntry))
@@ -89,6 +92,8 @@ _FIXED = {
     "streamed",
     "run_id",
     "node_id",
+    "user_name",
+    "machine",
 }
 _SETTLED = tuple(f for f in _FIELDS if f not in _FIXED)
 _SETTLE = Prepared(

@@ -13,7 +13,10 @@ from .outcomes import count_sql
 from .queries import LedgerFilters, apply_filters
 from .summary_rollup import FILTER_COLUMNS, Acc, add_histograms, add_sums, choose_view, plan
 
-GroupBy = Literal["day", "model", "provider", "agent_role", "flow_id"]
+GroupBy = Literal["day", "model", "provider", "agent_role", "flow_id", "user_name", "machine"]
+# Who made the calls (team mode) is not in the rollups: summaries grouped or filtered by it take
+# the exact path, whose cost grows with the selected calls (a time window keeps it small).
+EXACT_ONLY: frozenset[str] = frozenset({"user_name", "machine"})
 L = token_ledger.c
 
 
@@ -58,6 +61,8 @@ def group_key(group_by: GroupBy) -> ColumnElement[Any]:
         "provider": L.provider,
         "agent_role": L.agent_role,
         "flow_id": L.flow_id,
+        "user_name": L.user_name,
+        "machine": L.machine,
     }[group_by]
     # `|| ''` keeps NULL as NULL but stops SQLite from walking the (column, timestamp) index
     # of the whole table just to get partition order; the covering time index wins instead.
@@ -184,7 +189,10 @@ def summarize(
     """Totals plus one row per group, ordered by cost (days chronologically)."""
     # An empty-string filter matches only "" in the ledger, but NULL too in the rollups.
     blank = any(getattr(filters, f) == "" for f in FILTER_COLUMNS)
-    summary = None if blank else _approximate(conn, filters, group_by, exact_max_rows)
+    exact_only = group_by in EXACT_ONLY or any(getattr(filters, f) is not None for f in EXACT_ONLY)
+    summary = None
+    if not (blank or exact_only):
+        summary = _approximate(conn, filters, group_by, exact_max_rows)
     if summary is None:
         summary = _exact(conn, filters, group_by)
     groups = summary.groups

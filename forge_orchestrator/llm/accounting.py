@@ -12,7 +12,15 @@ def request_hash(req: LLMRequest) -> str:
     return prompt_hash(req.system, [(m.role, m.content) for m in req.messages])
 
 
-def new_entry(req: LLMRequest, ctx: CallContext, provider: str, *, streamed: bool) -> LedgerEntry:
+def new_entry(
+    req: LLMRequest,
+    ctx: CallContext,
+    provider: str,
+    *,
+    streamed: bool,
+    user_name: str | None = None,
+    machine: str | None = None,
+) -> LedgerEntry:
     return LedgerEntry(
         provider=provider,
         model_used=req.model or "(default)",
@@ -24,6 +32,8 @@ def new_entry(req: LLMRequest, ctx: CallContext, provider: str, *, streamed: boo
         node_id=ctx.node_id,
         max_tokens=req.max_tokens,
         streamed=streamed,
+        user_name=user_name,
+        machine=machine,
     )
 
 

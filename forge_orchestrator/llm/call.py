@@ -68,7 +68,12 @@ class CallRun:
         self.answer: str | None = None  # what came back, whole or partial, for the capture
         self.capture: capture.Capture | None = None
         self.entry: LedgerEntry = new_entry(
-            req, ctx, req.provider or "unconfigured", streamed=streamed
+            req,
+            ctx,
+            req.provider or "unconfigured",
+            streamed=streamed,
+            user_name=gw.settings.user,
+            machine=gw.settings.machine,
         )
 
     # ---- before the provider call ---------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
 
-from forge_orchestrator.budgets.guard import forgetting, replace_budgets
+from forge_orchestrator.budgets.guard import replace_budgets
 from forge_orchestrator.budgets.models import Budget, BudgetSet
 from forge_orchestrator.db.engine import write_tx
 from tests.ledger.conftest import engine
@@ -18,8 +18,8 @@ T = TypeVar("T")
 
 
 def set_budgets(engine: Engine, data: BudgetSet) -> list[Budget]:
-    """As PUT /api/budgets does it: one transaction, "no budget" forgotten after the commit."""
-    with forgetting(), write_tx(engine) as conn:
+    """As PUT /api/budgets does it: one transaction."""
+    with write_tx(engine) as conn:
         return replace_budgets(conn, data)
 
 

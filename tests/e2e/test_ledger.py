@@ -103,3 +103,45 @@ def test_ledger_screen_at_phone_width(page: Page, server: ServerProcess) -> None
     expect(page.get_by_test_id("total-calls")).to_have_text("6")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways at 360 px ({width}px wide)"
+
+
+def test_the_ledger_filters_and_charts_by_who_made_the_calls(
+    page: Page, server: ServerProcess
+) -> None:
+    """Team mode: calls from several Forges on one database, told apart by user and machine."""
+    engine = make_engine(f"sqlite:///{server.data_dir / 'forge.db'}")
+    now = utcnow()
+    who = [("alice", "alice-laptop"), ("alice", "build-box"), ("bob", "bob-desk")]
+    try:
+        for i, (user, machine) in enumerate(who):
+            record(
+                engine,
+                LedgerEntry(
+                    provider="openai",
+                    model_used="gpt-6.2-sol",
+                    prompt_hash=f"{i:064x}",
+                    status="SUCCESS",
+                    timestamp=now - timedelta(seconds=i + 1),
+                    total_cost_usd=0.001 * (i + 1),
+                    cost_status="priced",
+                    attempts=1,
+                    user_name=user,
+                    machine=machine,
+                ),
+            )
+    finally:
+        engine.dispose()
+    page.goto(f"{server.base_url}/ledger")
+    expect(page.get_by_test_id("total-calls")).to_have_text("3")
+    expect(
+        page.get_by_role("region", name="Cost by user").locator(".recharts-bar-rectangle").first
+    ).to_be_visible()
+    filters = page.get_by_role("search", name="Ledger filters")
+    filters.get_by_label("User", exact=True).select_option("alice")
+    expect(page.get_by_test_id("total-calls")).to_have_text("2")
+    filters.get_by_label("Machine", exact=True).select_option("build-box")
+    expect(page.get_by_test_id("total-calls")).to_have_text("1")
+    assert "user=alice" in page.url and "machine=build-box" in page.url
+    rows = page.get_by_role("region", name="Ledger calls").locator("tbody tr.ledger-row")
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_text("alice")).to_be_visible()

@@ -108,8 +108,12 @@ def test_wrong_master_key_is_a_clear_error_not_a_crash(settings: Settings, data_
     with restarted(settings) as client:
         res = client.post("/api/keys/openai/test")
         assert res.status_code == 500
-        assert_error_shape(res.json(), "secret_unreadable")
-        assert "master key does not match" in res.json()["error"]["message"]
+        # The database's key check names the problem before any value is tried.
+        assert_error_shape(res.json(), "master_key_mismatch")
+        assert (
+            "is not the one this database's secrets were encrypted with"
+            in (res.json()["error"]["message"])
+        )
         row = next(r for r in client.get("/api/keys").json() if r["name"] == "openai")
         assert row["configured"] is True and row["masked"] is None and row["problem"]
         assert client.get("/api/health").status_code == 200  # the app keeps running

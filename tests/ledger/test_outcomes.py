@@ -114,12 +114,15 @@ def test_migration_classifies_earlier_rows_and_recounts_rollups(tmp_path: Path) 
             ("FAILED", "HTTP 500"),
             ("TIMEOUT", "read timed out"),
         ]
-        # The table as it stood at 0008: no outcome (0009), no extended cache writes (0010).
+        # The table as it stood at 0008: no outcome (0009), no extended cache writes (0010),
+        # no user and machine (0012).
         later = (
             "id",
             "outcome",
             "cache_write_extended_tokens",
             "price_cache_write_extended_per_mtok",
+            "user_name",
+            "machine",
         )
         columns = [c for c in token_ledger.columns if c.name not in later]
         # A bare table of those columns: the full Table would add later columns' defaults.

@@ -46,7 +46,7 @@ CREATE TABLE token_ledger (
 	max_tokens INTEGER, 
 	streamed BOOLEAN NOT NULL, 
 	run_id VARCHAR(64), 
-	node_id VARCHAR(200), outcome VARCHAR(20), cache_write_extended_tokens INTEGER DEFAULT '0' NOT NULL, price_cache_write_extended_per_mtok FLOAT, 
+	node_id VARCHAR(200), outcome VARCHAR(20), cache_write_extended_tokens INTEGER DEFAULT '0' NOT NULL, price_cache_write_extended_per_mtok FLOAT, user_name VARCHAR(100), machine VARCHAR(255), 
 	CONSTRAINT pk_token_ledger PRIMARY KEY (id)
 );
 CREATE TABLE agent_roles (
@@ -278,4 +278,6 @@ CREATE INDEX ix_token_ledger_ts_cover ON token_ledger (timestamp, model_used, pr
 CREATE INDEX ix_token_ledger_provider_ts_cost ON token_ledger (provider, timestamp, total_cost_usd);
 CREATE INDEX ix_token_ledger_flow_ts_cost ON token_ledger (flow_id, timestamp, total_cost_usd);
 CREATE INDEX ix_llm_call_captures_created_at ON llm_call_captures (created_at);
-INSERT INTO "alembic_version" ("version_num") VALUES ('0010');
+CREATE INDEX ix_token_ledger_user_name_timestamp ON token_ledger (user_name, timestamp);
+CREATE INDEX ix_token_ledger_machine_timestamp ON token_ledger (machine, timestamp);
+INSERT INTO "alembic_version" ("version_num") VALUES ('0012');

@@ -56,6 +56,10 @@ token_ledger = Table(
     Column("price_cache_write_extended_per_mtok", Float, nullable=True),
     # Why a row has its status (ledger/outcomes.py): budget_refused, cancelled, timeout, ...
     Column("outcome", String(20), nullable=True),
+    # Who made the call (team mode: several Forge processes on one database); NULL on rows
+    # recorded before revision 0012.
+    Column("user_name", String(100), nullable=True),
+    Column("machine", String(255), nullable=True),
     Index("ix_token_ledger_timestamp_id", "timestamp", "id"),
     Index("ix_token_ledger_model_used_timestamp", "model_used", "timestamp"),
     Index("ix_token_ledger_provider_timestamp", "provider", "timestamp"),
@@ -63,6 +67,8 @@ token_ledger = Table(
     Index("ix_token_ledger_flow_id_timestamp", "flow_id", "timestamp"),
     Index("ix_token_ledger_status_timestamp", "status", "timestamp"),
     Index("ix_token_ledger_prompt_hash", "prompt_hash"),
+    Index("ix_token_ledger_user_name_timestamp", "user_name", "timestamp"),
+    Index("ix_token_ledger_machine_timestamp", "machine", "timestamp"),
 )
 
 agent_roles = Table(

@@ -11,7 +11,17 @@ export type GroupBy = S["Summary"]["group_by"];
 
 /** The filter bar's state: the list's filters ("" status: any). run_id and node_id: list only. */
 export type LedgerFilters = {
-  [K in "model" | "provider" | "agent_role" | "flow_id" | "since" | "until" | "run_id" | "node_id"]?: NonNullable<ListQuery[K]>;
+  [K in
+    | "model"
+    | "provider"
+    | "agent_role"
+    | "flow_id"
+    | "user_name"
+    | "machine"
+    | "since"
+    | "until"
+    | "run_id"
+    | "node_id"]?: NonNullable<ListQuery[K]>;
 } & { status?: LedgerStatus | "" };
 
 /** Why a row has its status; budget_refused and cancelled are FAILED but not failures. */

@@ -2223,6 +2223,11 @@ export interface components {
             input_tokens: number;
             /** Latency Ms */
             latency_ms: number;
+            /**
+             * Machine
+             * @description The machine it came from (FORGE_MACHINE); null on older rows.
+             */
+            machine: string | null;
             /** Max Tokens */
             max_tokens: number | null;
             /** Model Requested */
@@ -2268,6 +2273,11 @@ export interface components {
             ttft_ms: number | null;
             /** Usage Source */
             usage_source: string;
+            /**
+             * User Name
+             * @description Who made the call (FORGE_USER); null on rows from before it was kept.
+             */
+            user_name: string | null;
         };
         /** LedgerPage */
         LedgerPage: {
@@ -3034,7 +3044,7 @@ export interface components {
              * Group By
              * @enum {string}
              */
-            group_by: "day" | "model" | "provider" | "agent_role" | "flow_id";
+            group_by: "day" | "model" | "provider" | "agent_role" | "flow_id" | "user_name" | "machine";
             /** Groups */
             groups: components["schemas"]["SummaryRow"][];
             /**
@@ -10006,6 +10016,10 @@ export interface operations {
                 agent_role?: string | null;
                 flow_id?: string | null;
                 status?: ("SUCCESS" | "FAILED" | "TIMEOUT") | null;
+                /** @description who made the call */
+                user_name?: string | null;
+                /** @description the machine it came from */
+                machine?: string | null;
                 /** @description inclusive, ISO 8601 */
                 since?: string | null;
                 /** @description exclusive, ISO 8601 */
@@ -10285,6 +10299,10 @@ export interface operations {
                 since?: string | null;
                 /** @description exclusive, ISO 8601 (UTC if naive) */
                 until?: string | null;
+                /** @description who made the call */
+                user_name?: string | null;
+                /** @description its machine */
+                machine?: string | null;
             };
             header?: never;
             path?: never;
@@ -10556,7 +10574,7 @@ export interface operations {
     ledger_summary_api_ledger_summary_get: {
         parameters: {
             query?: {
-                group_by?: "day" | "model" | "provider" | "agent_role" | "flow_id";
+                group_by?: "day" | "model" | "provider" | "agent_role" | "flow_id" | "user_name" | "machine";
                 model?: string | null;
                 provider?: string | null;
                 agent_role?: string | null;
@@ -10566,6 +10584,10 @@ export interface operations {
                 since?: string | null;
                 /** @description exclusive, ISO 8601 (UTC if naive) */
                 until?: string | null;
+                /** @description who made the call */
+                user_name?: string | null;
+                /** @description its machine */
+                machine?: string | null;
             };
             header?: never;
             path?: never;

@@ -34,11 +34,15 @@ function useFilterOptions(period: LedgerFilters) {
   const providers = useSummary(period, "provider");
   const roles = useSummary(period, "agent_role");
   const flows = useSummary(period, "flow_id");
+  const users = useSummary(period, "user_name");
+  const machines = useSummary(period, "machine");
   return {
     models: keys(models.data?.groups),
     providers: keys(providers.data?.groups),
     roles: keys(roles.data?.groups),
     flows: keys(flows.data?.groups),
+    users: keys(users.data?.groups),
+    machines: keys(machines.data?.groups),
   };
 }
 

@@ -34,6 +34,7 @@ function Facts({ item }: { item: LedgerItem }) {
     ["Provider / model", `${item.provider} / ${item.model_used}${item.model_requested && item.model_requested !== item.model_used ? ` (asked for ${item.model_requested})` : ""}`],
     ["Role", item.agent_role ?? "—"],
     ["Flow", item.flow_id ? flowName(item.flow_id) : "—"],
+    ["User / machine", `${item.user_name ?? "—"} / ${item.machine ?? "—"}`],
     ["Step", item.node_id ? `${item.node_id} (run ${item.run_id ?? "?"})` : "—"],
     [
       "Tokens",

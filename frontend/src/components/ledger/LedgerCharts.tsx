@@ -65,7 +65,9 @@ function CostPerDay({ filters, byModel }: { filters: LedgerFilters; byModel: Sum
   );
 }
 
-function CostBy({ filters, groupBy, title }: { filters: LedgerFilters; groupBy: "agent_role" | "flow_id"; title: string }) {
+type CostDimension = "agent_role" | "flow_id" | "user_name" | "machine";
+
+function CostBy({ filters, groupBy, title }: { filters: LedgerFilters; groupBy: CostDimension; title: string }) {
   const q = useSummary(filters, groupBy);
   const flowName = useFlowNames();
   const label = (key: string | null) => (key === null ? "(none)" : groupBy === "flow_id" ? flowName(key) : key);
@@ -134,6 +136,8 @@ export default function LedgerCharts({ filters, byModel }: { filters: LedgerFilt
       </section>
       <CostBy filters={filters} groupBy="agent_role" title="Cost by agent role" />
       <CostBy filters={filters} groupBy="flow_id" title="Cost by flow" />
+      <CostBy filters={filters} groupBy="user_name" title="Cost by user" />
+      <CostBy filters={filters} groupBy="machine" title="Cost by machine" />
       <Latency filters={filters} />
     </div>
   );

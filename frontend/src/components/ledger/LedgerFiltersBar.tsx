@@ -1,4 +1,4 @@
-// The ledger's filters: period, model, provider, role, flow and status (shared by every panel, kept in the URL).
+// The ledger's filters: period, model, provider, role, flow, user, machine and status (shared by every panel, kept in the URL).
 
 import type { LedgerFilters, LedgerStatus } from "../../api/ledger";
 
@@ -25,6 +25,9 @@ export interface FilterState {
   provider: string;
   agent_role: string;
   flow_id: string;
+  /** Who made the call and on which machine (team mode: several Forges on one database). */
+  user_name: string;
+  machine: string;
   status: LedgerStatus | "";
 }
 
@@ -34,6 +37,8 @@ export const EMPTY_FILTERS: FilterState = {
   provider: "",
   agent_role: "",
   flow_id: "",
+  user_name: "",
+  machine: "",
   status: "",
 };
 
@@ -43,6 +48,8 @@ const PARAM: Record<Exclude<keyof FilterState, "period">, string> = {
   provider: "provider",
   agent_role: "role",
   flow_id: "flow",
+  user_name: "user",
+  machine: "machine",
   status: "status",
 };
 const STATUSES: readonly string[] = ["SUCCESS", "FAILED", "TIMEOUT"];
@@ -56,6 +63,8 @@ export function fromSearch(params: URLSearchParams): FilterState {
     provider: params.get(PARAM.provider) ?? "",
     agent_role: params.get(PARAM.agent_role) ?? "",
     flow_id: params.get(PARAM.flow_id) ?? "",
+    user_name: params.get(PARAM.user_name) ?? "",
+    machine: params.get(PARAM.machine) ?? "",
     status: STATUSES.includes(status) ? (status as LedgerStatus) : "",
   };
 }
@@ -78,6 +87,8 @@ export function toFilters(state: FilterState, now?: number): LedgerFilters {
   if (state.provider) out.provider = state.provider;
   if (state.agent_role) out.agent_role = state.agent_role;
   if (state.flow_id) out.flow_id = state.flow_id;
+  if (state.user_name) out.user_name = state.user_name;
+  if (state.machine) out.machine = state.machine;
   if (state.status) out.status = state.status;
   const since = periodSince(state.period, now);
   if (since) out.since = since;
@@ -87,7 +98,7 @@ export function toFilters(state: FilterState, now?: number): LedgerFilters {
 interface Props {
   value: FilterState;
   onChange: (next: FilterState) => void;
-  options: { models: string[]; providers: string[]; roles: string[]; flows: string[] };
+  options: { models: string[]; providers: string[]; roles: string[]; flows: string[]; users: string[]; machines: string[] };
   /** How a flow id reads in the Flow list (its name). */
   flowLabel?: (flowId: string) => string;
 }
@@ -95,7 +106,7 @@ interface Props {
 export function LedgerFiltersBar({ value, onChange, options, flowLabel }: Props) {
   const set = (patch: Partial<FilterState>) => onChange({ ...value, ...patch });
   const select = (
-    key: "model" | "provider" | "agent_role" | "flow_id",
+    key: "model" | "provider" | "agent_role" | "flow_id" | "user_name" | "machine",
     label: string,
     items: string[],
     show: (item: string) => string = (item) => item,
@@ -128,6 +139,8 @@ export function LedgerFiltersBar({ value, onChange, options, flowLabel }: Props)
       {select("provider", "Provider", options.providers)}
       {select("agent_role", "Role", options.roles)}
       {select("flow_id", "Flow", options.flows, flowLabel)}
+      {select("user_name", "User", options.users)}
+      {select("machine", "Machine", options.machines)}
       <label className="field">
         <span>Status</span>
         <select

@@ -52,6 +52,7 @@ export function LedgerTable({ filters, highlight = null, ledgerSearch = "" }: Pr
                 <th>Model</th>
                 <th className="hide-narrow">Role</th>
                 <th className="hide-narrow">Flow</th>
+                <th className="hide-narrow">User</th>
                 <th className="num">Tokens in/out</th>
                 <th className="num">Cost</th>
                 <th className="num hide-narrow">Latency</th>
@@ -82,6 +83,9 @@ export function LedgerTable({ filters, highlight = null, ledgerSearch = "" }: Pr
                     <td>{item.model_used}</td>
                     <td className="hide-narrow">{item.agent_role ?? "—"}</td>
                     <td className="hide-narrow">{item.flow_id ? flowName(item.flow_id) : "—"}</td>
+                    <td className="hide-narrow" title={item.machine ? `on ${item.machine}` : undefined}>
+                      {item.user_name ?? "—"}
+                    </td>
                     <td className="num">
                       {tokens(item.input_tokens)} / {tokens(item.output_tokens)}
                     </td>
@@ -90,7 +94,7 @@ export function LedgerTable({ filters, highlight = null, ledgerSearch = "" }: Pr
                   </tr>
                   {open === item.id && (
                     <tr className="ledger-expanded">
-                      <td colSpan={8}>
+                      <td colSpan={9}>
                         <p>
                           <Link to={`/ledger/calls/${item.id}`} state={{ ledgerSearch }}>
                             Open call #{item.id}

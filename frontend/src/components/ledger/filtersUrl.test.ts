@@ -9,6 +9,12 @@ describe("ledger filters in the URL", () => {
     expect(fromSearch(params)).toEqual(state);
     expect(toSearch(EMPTY_FILTERS, params).toString()).toBe("call=12");
   });
+  it("keeps who made the calls: user and machine", () => {
+    const state = { ...EMPTY_FILTERS, user_name: "alice", machine: "build-box" };
+    const params = toSearch(state, new URLSearchParams());
+    expect(params.toString()).toBe("user=alice&machine=build-box");
+    expect(fromSearch(params)).toEqual(state);
+  });
   it("ignores values that are not filters", () => {
     expect(fromSearch(new URLSearchParams("period=1y&status=MAYBE"))).toEqual(EMPTY_FILTERS);
   });
