@@ -246,11 +246,18 @@ def claim_run(conn: Connection, run: RunRecord, read_epoch: int, owner_id: str |
 def close_interrupted(conn: Connection, run_id: int) -> RunRecord:
     """Cancel an interrupted run for good: its unfinished nodes become `cancelled`."""
     now = utcnow()
-    conn.execute(
+    closed = conn.execute(
         flow_runs.update()
         .where(flow_runs.c.id == run_id, flow_runs.c.status == "interrupted")
-        .values(status="cancelled", finished_at=now, error="Cancelled after an interruption")
+        .values(
+            status="cancelled",
+            finished_at=now,
+            error="Cancelled after an interruption",
+            epoch=flow_runs.c.epoch + 1,
+        )
     )
+    if closed.rowcount != 1:  # another server resumed it meanwhile: its nodes are its own
+        raise Conflict(f"Run {run_id} is no longer interrupted (another server resumed it)")
     conn.execute(
         flow_node_runs.update()
         .where(
