@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from .budgets.component import budgets_component
 from .commands.component import commands_component
+from .db.lease import lease_component
 from .flows.component import flows_component
 from .keyring.component import keyring_component
 from .ledger.capture_component import captures_component
@@ -29,6 +30,7 @@ def components() -> list[Component]:
         llm_component,
         budgets_component,
         captures_component,
+        lease_component,  # before the components whose runs it owns
         commands_component,
         flows_component,
         terminal_component,

@@ -115,6 +115,13 @@ class Settings(BaseSettings):
     flow_max_parallel: int = Field(
         4, ge=1, le=64, description="Default parallel nodes per flow run."
     )
+    lease_s: float = Field(
+        15.0,
+        ge=0.3,
+        le=3600,
+        description="How long a server's hold on its runs lasts without a heartbeat (renewed every "
+        "third of it); after that another server sharing the database recovers them.",
+    )
     terminal_idle_timeout_s: float = Field(
         3600.0, gt=0, description="A detached terminal session ends after this long."
     )

@@ -1,13 +1,17 @@
-"""command_runs rows: insert at start, finish, read, list, and mark orphans interrupted."""
+"""command_runs rows: insert at start, finish, read, list, and mark orphans interrupted.
+
+A run's writes are fenced: they land only while its epoch is the one its owner inserted it with
+(FIRST_EPOCH); recovery by another server adds one, so a late write of the old owner changes
+nothing."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
-from ..db.tables import command_cards, command_runs
+from ..db.tables import command_cards, command_runs, forge_processes
 from ..db.utils import iso, utcnow
 from ..errors import NotFound
 from .models import Run, RunSummary
@@ -25,6 +29,7 @@ _SUMMARY_COLUMNS = [
     command_runs.c.finished_at,
     command_runs.c.duration_ms,
 ]
+FIRST_EPOCH = 1
 
 
 def to_run(row: Any) -> Run:
@@ -56,6 +61,7 @@ def insert_run(
     cwd: str | None,
     risk_level: str,
     pid: int | None = None,
+    owner_id: str | None = None,
 ) -> Run:
     values = {
         "card_id": card_id,
@@ -70,19 +76,26 @@ def insert_run(
         "pid": pid,
         "started_at": utcnow(),
     }
-    key = conn.execute(insert(command_runs).values(**values)).inserted_primary_key
+    row = {**values, "owner_id": owner_id, "epoch": FIRST_EPOCH}
+    key = conn.execute(insert(command_runs).values(**row)).inserted_primary_key
     assert key is not None
     return to_run({**values, "id": int(key[0]), "exit_code": None, "finished_at": None,
                        "duration_ms": None})  # fmt: skip
 
 
-def set_pid(conn: Connection, run_id: int, pid: int) -> None:
-    """Record the started process (a restart after a crash ends its group by it)."""
-    conn.execute(
+def _fenced(run_id: int) -> Any:
+    return (command_runs.c.id == run_id) & (command_runs.c.epoch == FIRST_EPOCH)
+
+
+def set_pid(conn: Connection, run_id: int, pid: int) -> bool:
+    """Record the started process (a restart after a crash ends its group by it); False when
+    the run was recovered by another server meanwhile (fenced: nothing written)."""
+    done = conn.execute(
         update(command_runs)
-        .where(command_runs.c.id == run_id, command_runs.c.status == "running")
+        .where(_fenced(run_id), command_runs.c.status == "running")
         .values(pid=pid)
     )
+    return done.rowcount == 1
 
 
 def finish_values(result: ProcessResult, status: str | None = None) -> dict[str, Any]:
@@ -118,9 +131,10 @@ def final_run(run: Run, values: dict[str, Any]) -> Run:
     return run.model_copy(update={**fields, "finished_at": iso(values["finished_at"])})
 
 
-def write_final(conn: Connection, run_id: int, values: dict[str, Any]) -> Run:
-    conn.execute(update(command_runs).where(command_runs.c.id == run_id).values(**values))
-    return get_run(conn, run_id)
+def write_final(conn: Connection, run_id: int, values: dict[str, Any]) -> Run | None:
+    """Store the outcome; None when another server recovered the run first (fenced)."""
+    done = conn.execute(update(command_runs).where(_fenced(run_id)).values(**values))
+    return get_run(conn, run_id) if done.rowcount == 1 else None
 
 
 def get_run(conn: Connection, run_id: int) -> Run:
@@ -166,17 +180,27 @@ def list_runs(conn: Connection, *, card_id: int | None, limit: int) -> list[RunS
     ]
 
 
-def mark_interrupted(conn: Connection) -> list[tuple[int, int | None, datetime]]:
-    """Rows left `running` by a server that died; returns (id, pid, started_at) of each."""
+def mark_interrupted(
+    conn: Connection, dead_owners: list[str]
+) -> list[tuple[int, int | None, datetime, str | None]]:
+    """Claim the `running` rows of dead owners (or of none: rows from before 0011, or whose
+    owner row is gone) as interrupted; returns (id, pid, started_at, owner_id) of each.
+
+    Live servers sharing a PostgreSQL database may run this at once: the rows are locked and
+    a row another one holds is skipped, so each run is claimed once (SQLite: the one writer)."""
+    owner = command_runs.c.owner_id
+    orphaned = or_(
+        owner.is_(None), owner.in_(dead_owners), owner.not_in(select(forge_processes.c.id))
+    )
     rows = conn.execute(
-        select(command_runs.c.id, command_runs.c.pid, command_runs.c.started_at).where(
-            command_runs.c.status == "running"
-        )
+        select(command_runs.c.id, command_runs.c.pid, command_runs.c.started_at, owner)
+        .where(command_runs.c.status == "running", orphaned)
+        .with_for_update(skip_locked=True)
     ).all()
     if rows:
         conn.execute(
             update(command_runs)
-            .where(command_runs.c.status == "running")
-            .values(status="interrupted", finished_at=utcnow())
+            .where(command_runs.c.id.in_([r.id for r in rows]), command_runs.c.status == "running")
+            .values(status="interrupted", finished_at=utcnow(), epoch=command_runs.c.epoch + 1)
         )
-    return [(r.id, r.pid, r.started_at) for r in rows]
+    return [(r.id, r.pid, r.started_at, r.owner_id) for r in rows]

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
+from ..db.lease import Lease
 from ..db.retry import Background, until_stored
 from ..db.service import Database
 from ..errors import AppError, Conflict
@@ -30,9 +31,10 @@ Chunk = tuple[str, str, int]
 
 
 class RunManager:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, lease: Lease | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.lease = lease  # None: runs record no owner (a tool that shares no database)
         self._live: dict[int, LiveRun] = {}
         # Runs that just finished, so the viewer that opens right after a short command ends
         # (the usual case for `ls`) is served from memory instead of two database reads.
@@ -42,6 +44,8 @@ class RunManager:
         # the next start marks those runs interrupted (mark_interrupted).
         self._abandon = False
         self._background = Background()
+        # Runs stopped because this server lost its lease: they end `interrupted`, not cancelled.
+        self._lost: set[int] = set()
 
     async def start(self, req: RunRequest) -> Run:
         """Validate, record a `running` row, then start the process; returns at once.
@@ -59,6 +63,7 @@ class RunManager:
                 shell=prepared.shell,
                 cwd=prepared.cwd,
                 risk_level=prepared.risk.level,
+                owner_id=self.lease.id if self.lease is not None else None,
             )
         )
         live = LiveRun(buffer=CappedOutput(self.settings.command_output_cap_bytes), run=run)
@@ -71,15 +76,20 @@ class RunManager:
         except BaseException:
             live.cancel.set()  # the task records how it ended
             raise
-        self._background.start(
-            until_stored(
-                lambda: self.db.write(lambda conn: run_store.set_pid(conn, run.id, pid)),
-                what=f"the pid of command run {run.id}",
-                stop=lambda: self._abandon,
-            ),
-            f"pid of command run {run.id}",
-        )
+        self._background.start(self._record_pid(live, run.id, pid), f"pid of command run {run.id}")
         return run.model_copy(update={"pid": pid})
+
+    async def _record_pid(self, live: LiveRun, run_id: int, pid: int) -> None:
+        held = await until_stored(
+            lambda: self.db.write(lambda conn: run_store.set_pid(conn, run_id, pid)),
+            what=f"the pid of command run {run_id}",
+            stop=lambda: self._abandon,
+        )
+        if not held and live.run is not None and live.run.status not in FINAL_STATUSES:
+            # Another server recovered the run (our lease ran out): its process must not go on.
+            log.error("command run %s was taken over by another server; stopping it", run_id)
+            self._lost.add(run_id)
+            live.cancel.set()
 
     async def _execute(
         self, live: LiveRun, prepared: PreparedRun, spawned: asyncio.Future[int]
@@ -112,7 +122,8 @@ class RunManager:
             elapsed = int((time.monotonic() - started) * 1000)
             return await self._store(live, run_store.fail_values(message, elapsed))
         # Stopped because the server is shutting down, not by the user.
-        closing = self._closing and result.status == "cancelled"
+        stopped = self._closing or (live.run is not None and live.run.id in self._lost)
+        closing = stopped and result.status == "cancelled"
         values = run_store.finish_values(result, "interrupted" if closing else None)
         return await self._store(live, values)
 
@@ -124,15 +135,21 @@ class RunManager:
         final = run_store.final_run(live.run, values)
         live.finish(final)
         try:
-            final = await until_stored(
+            stored = await until_stored(
                 lambda: self.db.write(lambda conn: run_store.write_final(conn, run_id, values)),
                 what=f"the result of command run {run_id}",
                 stop=lambda: self._abandon,
             )
+            if stored is None:  # fenced: the row is the recovering server's now
+                log.error("command run %s was recovered by another server; result dropped", run_id)
+                self._lost.discard(run_id)
+                return await self.db.read(lambda conn: run_store.get_run(conn, run_id))
+            final = stored
         except Exception:
             log.exception("command run %s ended but its result could not be saved", run_id)
         finally:
             self._live.pop(run_id, None)
+            self._lost.discard(run_id)
         if final.output_bytes <= RECENT_MAX_BYTES:
             self._recent[run_id] = (time.monotonic(), final, live.buffer.chunks())
             while len(self._recent) > RECENT_MAX:
@@ -212,6 +229,13 @@ class RunManager:
                 yield event
         finally:
             live.subscribers.discard(sub)
+
+    def lease_lost(self) -> None:
+        """The lease ran out under us: stop every live run (they end `interrupted`; a run
+        another server already recovered keeps what that server wrote)."""
+        for run_id, live in self._live.items():
+            self._lost.add(run_id)
+            live.cancel.set()
 
     async def close(self) -> None:
         """Cancel every live run (killing its process group) and wait for them to be stored."""

@@ -1,4 +1,4 @@
-"""The flows service: a RunManager on app.state.flows that interrupts orphaned runs at start."""
+"""The flows service: a RunManager on app.state.flows that interrupts dead owners' runs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from .runs import RunManager
 async def flows_component(app: FastAPI) -> AsyncIterator[None]:
     manager = RunManager(app.state.db, app.state.settings, app.state)
     await manager.recover()
+    if manager.lease is not None:
+        manager.lease.on_recover(manager.recover)
+        manager.lease.on_lost(manager.lease_lost)
     app.state.flows = manager
     try:
         yield

@@ -1,40 +1,25 @@
 """Runs in flow_runs / flow_node_runs: create, load, list, and interrupt runs left by a crash.
 
-Each function takes the caller's connection (``db.read`` / ``db.write``)."""
+Each function takes the caller's connection (``db.read`` / ``db.write``). A run's epoch is its
+fencing token: creating, recovering and resuming it each claim a new one, and the RunWriter of a
+claim writes only while the epoch is still its own."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
-import psutil
-from sqlalchemy import Connection, RowMapping, and_, case, func, select
+from sqlalchemy import Connection, RowMapping, and_, case, func, or_, select
 
-from ..db.tables import flow_node_runs, flow_runs
+from ..db.tables import flow_node_runs, flow_runs, forge_processes
 from ..db.utils import utcnow
-from ..errors import NotFound
+from ..errors import Conflict, NotFound
 from .graph import FlowGraph
 from .models import RunSummary, RunTotals
 from .records import ACTIVE_RUN, NodeRecord, RunRecord
 
-
-@cache
-def worker_id() -> str:
-    """This process, stable across PID reuse: pid plus its start time."""
-    return f"{os.getpid()}:{psutil.Process().create_time():.3f}"
-
-
-def worker_alive(worker: str | None) -> bool:
-    if not worker or ":" not in worker:
-        return False
-    pid_text, started = worker.split(":", 1)
-    try:
-        proc = psutil.Process(int(pid_text))
-        return f"{proc.create_time():.3f}" == started and proc.status() != psutil.STATUS_ZOMBIE
-    except (ValueError, psutil.Error):
-        return False
+FIRST_EPOCH = 1
+RESUMABLE = ("interrupted", "failed", "cancelled")
 
 
 def create_run(
@@ -46,6 +31,7 @@ def create_run(
     flow_version: int,
     inputs: Mapping[str, str],
     auto_approve: bool,
+    owner_id: str | None = None,
 ) -> RunRecord:
     fields: dict[str, Any] = {
         "flow_id": flow_id,
@@ -58,7 +44,7 @@ def create_run(
         "created_at": utcnow(),
     }
     run_id = conn.execute(
-        flow_runs.insert().values(**fields, worker=worker_id())
+        flow_runs.insert().values(**fields, owner_id=owner_id, epoch=FIRST_EPOCH)
     ).inserted_primary_key[0]  # type: ignore[index]
     conn.execute(
         flow_node_runs.insert(),
@@ -179,20 +165,37 @@ def list_runs(
     return out
 
 
-def interrupt_orphans(conn: Connection) -> list[int]:
-    """At start-up: runs left active by a process that is gone become `interrupted`."""
-    rows = conn.execute(
-        select(flow_runs.c.id, flow_runs.c.worker).where(flow_runs.c.status.in_(ACTIVE_RUN))
-    ).all()
-    orphans = [run_id for run_id, worker in rows if not worker_alive(worker)]
+def epoch_of(conn: Connection, run_id: int) -> int:
+    value = conn.execute(select(flow_runs.c.epoch).where(flow_runs.c.id == run_id)).scalar()
+    if value is None:
+        raise NotFound(f"Flow run {run_id} does not exist")
+    return int(value)
+
+
+def interrupt_orphans(conn: Connection, dead_owners: Sequence[str]) -> list[int]:
+    """Runs left active by dead owners (or by none: rows from before 0011, or whose owner row
+    is gone) become `interrupted`, each claimed once: rows another live server is claiming
+    right now are locked and skipped (PostgreSQL); SQLite has the one writer."""
+    owner = flow_runs.c.owner_id
+    orphaned = or_(
+        owner.is_(None), owner.in_(dead_owners), owner.not_in(select(forge_processes.c.id))
+    )
+    orphans = list(
+        conn.execute(
+            select(flow_runs.c.id)
+            .where(flow_runs.c.status.in_(ACTIVE_RUN), orphaned)
+            .with_for_update(skip_locked=True)
+        ).scalars()
+    )
     if not orphans:
         return []
     conn.execute(
         flow_runs.update()
-        .where(flow_runs.c.id.in_(orphans))
+        .where(flow_runs.c.id.in_(orphans), flow_runs.c.status.in_(ACTIVE_RUN))
         .values(
             status="interrupted",
-            worker=None,
+            owner_id=None,
+            epoch=flow_runs.c.epoch + 1,
             error="The server stopped while this run was in progress; resume it to continue.",
         )
     )
@@ -216,29 +219,45 @@ def interrupt_orphans(conn: Connection) -> list[int]:
     return orphans
 
 
-def claim_run(conn: Connection, run: RunRecord) -> None:
-    """Take ownership of a run being resumed and write its reset node records."""
-    conn.execute(
+def claim_run(conn: Connection, run: RunRecord, read_epoch: int, owner_id: str | None) -> int:
+    """Take a run being resumed (only if nobody claimed it since it was read) and write its
+    reset node records; returns the new epoch. Two servers resuming it at once: one wins,
+    the other gets 409."""
+    taken = conn.execute(
         flow_runs.update()
-        .where(flow_runs.c.id == run.id)
-        .values(worker=worker_id(), **run.run_row())
+        .where(
+            flow_runs.c.id == run.id,
+            flow_runs.c.epoch == read_epoch,
+            flow_runs.c.status.in_(RESUMABLE),
+        )
+        .values(owner_id=owner_id, epoch=read_epoch + 1, **run.run_row())
     )
+    if taken.rowcount != 1:
+        raise Conflict(f"Run {run.id} was resumed or changed by another server meanwhile")
     for n in run.nodes.values():
         conn.execute(
             flow_node_runs.update()
             .where(flow_node_runs.c.run_id == run.id, flow_node_runs.c.node_id == n.node_id)
             .values(**n.row())
         )
+    return read_epoch + 1
 
 
 def close_interrupted(conn: Connection, run_id: int) -> RunRecord:
     """Cancel an interrupted run for good: its unfinished nodes become `cancelled`."""
     now = utcnow()
-    conn.execute(
+    closed = conn.execute(
         flow_runs.update()
         .where(flow_runs.c.id == run_id, flow_runs.c.status == "interrupted")
-        .values(status="cancelled", finished_at=now, error="Cancelled after an interruption")
+        .values(
+            status="cancelled",
+            finished_at=now,
+            error="Cancelled after an interruption",
+            epoch=flow_runs.c.epoch + 1,
+        )
     )
+    if closed.rowcount != 1:  # another server resumed it meanwhile: its nodes are its own
+        raise Conflict(f"Run {run_id} is no longer interrupted (another server resumed it)")
     conn.execute(
         flow_node_runs.update()
         .where(

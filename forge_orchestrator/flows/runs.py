@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..db.lease import Lease
+from ..db.owners import Owner
 from ..db.service import Database
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..procs.containment import end_leftovers, scope
@@ -25,7 +27,7 @@ from .steps import StepRunner
 from .writer import RunWriter
 
 log = logging.getLogger(__name__)
-RESUMABLE = ("interrupted", "failed", "cancelled")
+RESUMABLE = run_store.RESUMABLE
 
 
 class _Hooks:
@@ -74,18 +76,30 @@ class RunManager:
         self.bus = EventBus()
         self._active: dict[int, _Active] = {}
         self._resuming: set[int] = set()
+        # Who this server is in forge_processes (None: a tool that shares no database).
+        self.lease: Lease | None = getattr(state, "lease", None)
 
     # ---- lifecycle -------------------------------------------------------------------
 
-    async def recover(self) -> list[int]:
-        """At start-up: end what a dead server's steps left running (so a resume never runs
-        beside an old copy), then runs it left active become `interrupted`."""
-        if not getattr(self.state, "leftovers_ended", False):
-            await asyncio.to_thread(end_leftovers, scope(self.settings.data_dir))
-        orphans = await self.db.write(run_store.interrupt_orphans)
+    async def recover(self, dead: list[Owner] | None = None) -> list[int]:
+        """At start-up and at heartbeats: runs that dead owners left active become
+        `interrupted`. What their steps left running was ended first (the commands component
+        and the lease do that), so a resume never runs beside an old copy."""
+        if dead is None:
+            if not getattr(self.state, "leftovers_ended", False):
+                await asyncio.to_thread(end_leftovers, scope(self.settings.data_dir))
+            dead = await self.lease.dead() if self.lease is not None else []
+        dead_ids = [o.id for o in dead]
+        orphans = await self.db.write(lambda c: run_store.interrupt_orphans(c, dead_ids))
         if orphans:
             log.warning("flow runs interrupted by a previous stop: %s", orphans)
         return orphans
+
+    def lease_lost(self) -> None:
+        """The lease ran out under us: stop every active run as `interrupted` (if another
+        server claimed one meanwhile, its writer is fenced and writes nothing)."""
+        for active in list(self._active.values()):
+            active.engine.stop("interrupted")
 
     async def shutdown(self) -> None:
         """Stop every active run as `interrupted` (resumable), killing its processes."""
@@ -142,9 +156,10 @@ class RunManager:
                 flow_version=flow_version,
                 inputs=resolved,
                 auto_approve=auto,
+                owner_id=self._owner(),
             )
         )
-        self._launch(graph, run, services, cards)
+        self._launch(graph, run, services, cards, run_store.FIRST_EPOCH)
         return run
 
     async def _services(self, graph: FlowGraph) -> tuple[StepServices, dict[str, CardCommand]]:
@@ -152,8 +167,14 @@ class RunManager:
         found = await self.db.read(lambda c: look_up(graph, c))
         return step_services(found, self.db.engine, self.settings, self.state)
 
-    def _launch(self, graph: FlowGraph, run: RunRecord, services: Any, cards: Any) -> None:
-        writer = RunWriter(self.db, run)
+    def _owner(self) -> str | None:
+        return self.lease.id if self.lease is not None else None
+
+    def _launch(
+        self, graph: FlowGraph, run: RunRecord, services: Any, cards: Any, epoch: int
+    ) -> None:
+        # Another server claimed the run (its writes are fenced): stop the local copy at once.
+        writer = RunWriter(self.db, run, epoch, on_fenced=lambda: active.engine.stop("interrupted"))
         hooks = _Hooks(run, writer, self.bus)
         steps = StepRunner(graph, run, services, cards, on_output=hooks.output)
         parallel = graph.definition.settings.max_parallel or self.settings.flow_max_parallel
@@ -269,7 +290,9 @@ class RunManager:
             await asyncio.shield(ending.task)
         if run_id in self._active:
             raise Conflict(f"Run {run_id} is already running")
-        run = await self.db.read(lambda c: run_store.load_run(c, run_id))
+        run, epoch = await self.db.read(
+            lambda c: (run_store.load_run(c, run_id), run_store.epoch_of(c, run_id))
+        )
         if run.status not in RESUMABLE:
             raise Conflict(
                 f"Run {run_id} is {run.status}; only interrupted, failed or cancelled runs resume"
@@ -293,6 +316,7 @@ class RunManager:
             if rec.status != "succeeded":
                 rec.reset()
         run.status, run.error, run.finished_at = "queued", None, None
-        await self.db.write(lambda c: run_store.claim_run(c, run))
-        self._launch(graph, run, services, cards)
+        owner = self._owner()
+        claimed = await self.db.write(lambda c: run_store.claim_run(c, run, epoch, owner))
+        self._launch(graph, run, services, cards, claimed)
         return run.to_api()

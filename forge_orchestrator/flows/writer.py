@@ -1,13 +1,18 @@
-"""Commits a run's node and run changes as they happen, grouping whatever piles up meanwhile."""
+"""Commits a run's node and run changes as they happen, grouping whatever piles up meanwhile.
+
+Writes are fenced: each transaction first locks the run row and checks that its epoch is still
+the one this writer's claim took. Once another server has claimed the run, nothing more is
+written and the engine is told to stop (``on_fenced``)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection, bindparam, select
 
 from ..db.service import Database
 from ..db.tables import flow_node_runs, flow_runs
@@ -47,15 +52,32 @@ _NODE_UPDATE = (
 )
 
 
+class Fenced(Exception):
+    """The run was claimed by another server: this writer's epoch is no longer the run's."""
+
+
+def _never() -> None:
+    return None
+
+
 class RunWriter:
     """Group commit: one write transaction at a time in a thread, holding every change queued
     while the previous one ran. A finished node is therefore on disk one commit later at most,
     and a 1,000-node run costs far fewer than 2,000 transactions. `durable()` lets a step wait
     until its own "running" record is on disk before it starts a process."""
 
-    def __init__(self, db: Database, run: RunRecord) -> None:
+    def __init__(
+        self,
+        db: Database,
+        run: RunRecord,
+        epoch: int,
+        on_fenced: Callable[[], None] = _never,
+    ) -> None:
         self._db = db
         self._run = run
+        self._epoch = epoch
+        self._on_fenced = on_fenced
+        self.fenced = False
         self._nodes: set[str] = set()
         self._run_dirty = False
         self._task: asyncio.Task[None] | None = None
@@ -66,17 +88,23 @@ class RunWriter:
         self._abandoned = False
 
     def node(self, node_id: str) -> None:
+        if self.fenced:
+            return
         self._nodes.add(node_id)
         self._queued += 1
         self._kick()
 
     def run(self) -> None:
+        if self.fenced:
+            return
         self._run_dirty = True
         self._queued += 1
         self._kick()
 
     async def durable(self) -> None:
         """Wait until every change queued so far is committed; raises if it was given up on."""
+        if self.fenced:
+            raise Fenced(f"flow run {self._run.id} was claimed by another server")
         target = self._queued
         if self._stored >= target:
             return
@@ -99,7 +127,11 @@ class RunWriter:
     def _given_up(self, seq: int, exc: Exception) -> None:
         # Whoever waits to start a process must not start it: its record is not on disk.
         self._stored = max(self._stored, seq)
-        error = database_fault(exc) or RuntimeError(f"could not save flow run {self._run.id}")
+        error = (
+            exc
+            if isinstance(exc, Fenced)
+            else database_fault(exc) or RuntimeError(f"could not save flow run {self._run.id}")
+        )
         for _, waiter in self._waiters:
             if not waiter.done():
                 waiter.set_exception(error)
@@ -138,6 +170,13 @@ class RunWriter:
                 await self._db.write(partial(self._write, rows=rows, run_row=run_row))
                 failures = 0
                 self._stored_up_to(covers)
+            except Fenced as exc:
+                log.error("flow run %s was claimed by another server; not writing it", self._run.id)
+                self.fenced = True
+                self._nodes, self._run_dirty = set(), False
+                self._given_up(covers, exc)
+                self._on_fenced()
+                break
             except Exception as exc:
                 failures += 1
                 kind = database_fault_kind(exc)
@@ -158,6 +197,14 @@ class RunWriter:
     def _write(
         self, conn: Connection, rows: list[dict[str, Any]], run_row: dict[str, Any] | None
     ) -> None:
+        # The row lock (PostgreSQL) orders this write against a claim by another server.
+        held = conn.execute(
+            select(flow_runs.c.epoch).where(flow_runs.c.id == self._run.id).with_for_update()
+        ).scalar()
+        if held != self._epoch:
+            raise Fenced(
+                f"flow run {self._run.id} is at epoch {held}, this writer has {self._epoch}"
+            )
         if rows:
             conn.execute(_NODE_UPDATE, rows)
         if run_row is not None:

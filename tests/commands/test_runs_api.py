@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,10 @@ from fastapi.testclient import TestClient
 
 from forge_orchestrator.app import create_app
 from forge_orchestrator.commands import run_store
+from forge_orchestrator.db import owners
 from forge_orchestrator.db.engine import make_engine, write_tx
 from forge_orchestrator.db.migrate import upgrade
+from forge_orchestrator.db.utils import utcnow
 from forge_orchestrator.settings import Settings
 from tests.conftest import BASE_URL, TOKEN, assert_error_shape
 
@@ -167,7 +171,16 @@ def test_run_errors(client: TestClient) -> None:
         assert_error_shape(response.json())
 
 
-def test_running_rows_become_interrupted_after_a_restart(tmp_path: Path) -> None:
+def _dead_owner(conn: Any, machine: str) -> str:
+    """A forge_processes row whose lease ran out a minute ago (a server that crashed)."""
+    dead = owners.new_owner("forge-some-other-dir", 1.0)
+    dead = replace(dead, machine=machine, lease_expires_at=utcnow() - timedelta(minutes=1))
+    owners.register(conn, dead)
+    return dead.id
+
+
+def _orphaned_run(tmp_path: Path, machine: str) -> tuple[Settings, psutil.Popen, int]:
+    """A `running` row of a dead owner on `machine`, its process group still alive."""
     settings = Settings(
         data_dir=tmp_path / "data", token=TOKEN, keyring="encrypted", open_browser=False
     )  # type: ignore[arg-type]
@@ -187,12 +200,31 @@ def test_running_rows_become_interrupted_after_a_restart(tmp_path: Path) -> None
             cwd=None,
             risk_level="safe",
             pid=orphan.pid,
+            owner_id=_dead_owner(conn, machine),
         )
     engine.dispose()
-    app = create_app(settings)
+    return settings, orphan, row.id
+
+
+def test_running_rows_become_interrupted_after_a_restart(tmp_path: Path) -> None:
+    settings, orphan, run_id = _orphaned_run(tmp_path, owners.machine_key())
     headers = {"Authorization": f"Bearer {TOKEN}"}
-    with TestClient(app, base_url=BASE_URL, headers=headers) as client:
-        run = client.get(f"/api/commands/runs/{row.id}").json()
+    with TestClient(create_app(settings), base_url=BASE_URL, headers=headers) as client:
+        run = client.get(f"/api/commands/runs/{run_id}").json()
     assert run["status"] == "interrupted" and run["finished_at"]
-    # The dead server's leftover process group is ended too.
+    # The dead server ran on this machine: its leftover process group is ended too.
     assert orphan.wait(timeout=10) == -9
+
+
+def test_a_dead_owner_elsewhere_is_recovered_but_its_pid_is_not_signalled(tmp_path: Path) -> None:
+    # Another host (or pid namespace): the recorded pid is some unrelated process here.
+    settings, orphan, run_id = _orphaned_run(tmp_path, "another-boot/pid:[4026531836]")
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    try:
+        with TestClient(create_app(settings), base_url=BASE_URL, headers=headers) as client:
+            run = client.get(f"/api/commands/runs/{run_id}").json()
+        assert run["status"] == "interrupted" and run["finished_at"]
+        assert orphan.is_running() and orphan.status() != psutil.STATUS_ZOMBIE
+    finally:
+        orphan.kill()
+        orphan.wait(timeout=10)

@@ -110,7 +110,7 @@ CREATE TABLE command_runs (
 	pid INTEGER, 
 	started_at DATETIME NOT NULL, 
 	finished_at DATETIME, 
-	duration_ms INTEGER, 
+	duration_ms INTEGER, owner_id VARCHAR(36), epoch INTEGER DEFAULT '0' NOT NULL, 
 	CONSTRAINT pk_command_runs PRIMARY KEY (id), 
 	CONSTRAINT fk_command_runs_card_id_command_cards FOREIGN KEY(card_id) REFERENCES command_cards (id) ON DELETE SET NULL
 );
@@ -151,7 +151,7 @@ CREATE TABLE flow_runs (
 	created_at DATETIME NOT NULL, 
 	started_at DATETIME, 
 	finished_at DATETIME, 
-	worker VARCHAR(100), 
+	worker VARCHAR(100), owner_id VARCHAR(36), epoch INTEGER DEFAULT '0' NOT NULL, 
 	CONSTRAINT pk_flow_runs PRIMARY KEY (id), 
 	CONSTRAINT fk_flow_runs_flow_id_forge_flows FOREIGN KEY(flow_id) REFERENCES forge_flows (id) ON DELETE CASCADE
 );
@@ -259,6 +259,17 @@ CREATE TABLE llm_call_captures (
 	response_truncated BOOLEAN NOT NULL, 
 	CONSTRAINT pk_llm_call_captures PRIMARY KEY (ledger_id)
 );
+CREATE TABLE forge_processes (
+	id VARCHAR(36) NOT NULL, 
+	host VARCHAR(255) NOT NULL, 
+	machine VARCHAR(120) NOT NULL, 
+	pid INTEGER NOT NULL, 
+	pid_started FLOAT NOT NULL, 
+	scope VARCHAR(64) NOT NULL, 
+	started_at DATETIME NOT NULL, 
+	lease_expires_at DATETIME NOT NULL, 
+	CONSTRAINT pk_forge_processes PRIMARY KEY (id)
+);
 CREATE INDEX ix_token_ledger_agent_role_timestamp ON token_ledger (agent_role, timestamp);
 CREATE INDEX ix_token_ledger_flow_id_timestamp ON token_ledger (flow_id, timestamp);
 CREATE INDEX ix_token_ledger_model_used_timestamp ON token_ledger (model_used, timestamp);
@@ -278,6 +289,7 @@ CREATE INDEX ix_token_ledger_ts_cover ON token_ledger (timestamp, model_used, pr
 CREATE INDEX ix_token_ledger_provider_ts_cost ON token_ledger (provider, timestamp, total_cost_usd);
 CREATE INDEX ix_token_ledger_flow_ts_cost ON token_ledger (flow_id, timestamp, total_cost_usd);
 CREATE INDEX ix_llm_call_captures_created_at ON llm_call_captures (created_at);
+CREATE INDEX ix_forge_processes_lease_expires_at ON forge_processes (lease_expires_at);
 CREATE INDEX ix_token_ledger_user_name_timestamp ON token_ledger (user_name, timestamp);
 CREATE INDEX ix_token_ledger_machine_timestamp ON token_ledger (machine, timestamp);
 INSERT INTO "alembic_version" ("version_num") VALUES ('0012');

@@ -11,6 +11,7 @@ from .flows import flow_node_runs, flow_runs, flow_versions, forge_flows
 from .ledger import agent_roles, price_overrides, token_ledger
 from .ledger_indexes import ix_token_ledger_ts_cover  # noqa: F401 - attaches analytics indexes
 from .ledger_rollup import ledger_latency_hist, ledger_rollup
+from .owners import forge_processes
 from .secrets import user_secrets
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "flow_runs",
     "flow_versions",
     "forge_flows",
+    "forge_processes",
     "ledger_latency_hist",
     "ledger_rollup",
     "llm_call_captures",

@@ -60,6 +60,10 @@ command_runs = Table(
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime, nullable=True),
     Column("duration_ms", Integer, nullable=True),
+    # The forge_processes row running it, and the fencing token: every claim adds one, and a
+    # process writes the run only while the epoch is still the one it claimed.
+    Column("owner_id", String(36), nullable=True),
+    Column("epoch", Integer, nullable=False, default=0, server_default="0"),
     Index("ix_command_runs_card_id_started_at", "card_id", "started_at"),
     Index("ix_command_runs_status", "status"),
 )

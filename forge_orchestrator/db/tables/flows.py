@@ -62,8 +62,12 @@ flow_runs = Table(
     Column("created_at", DateTime, nullable=False),
     Column("started_at", DateTime, nullable=True),
     Column("finished_at", DateTime, nullable=True),
-    # "pid:start-time" of the process executing the run; start-up interrupts only dead owners.
+    # "pid:start-time" of the process that ran it before 0011; no longer written (owner_id is).
     Column("worker", String(100), nullable=True),
+    # The forge_processes row running it, and the fencing token: every claim (start, recovery,
+    # resume) adds one, and a process writes the run only while it holds the epoch it claimed.
+    Column("owner_id", String(36), nullable=True),
+    Column("epoch", Integer, nullable=False, default=0, server_default="0"),
     Index("ix_flow_runs_flow_id_created_at", "flow_id", "created_at"),
     Index("ix_flow_runs_status", "status"),
 )

@@ -4,7 +4,7 @@ Several Forge processes may share one database (issue #17); the team view filter
 the ledger by these. Rows recorded before this revision keep NULL in both.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
