@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -25,6 +24,7 @@ from sqlalchemy import (
 from ..db.engine import write_tx
 from ..db.prepared import Prepared
 from ..db.tables import ledger_latency_hist, ledger_rollup, token_ledger
+from ..db.upsert import dialect_insert
 from .latency_hist import bucket_of, bucket_sql
 from .outcomes import count_sql, counts
 
@@ -104,10 +104,7 @@ def rollup_rows(
 
 
 def _upsert(dialect: str, table: Table, key: Sequence[str], add: Sequence[str]) -> Insert:
-    # The dialect's own INSERT (ON CONFLICT), loaded by name: importing PostgreSQL's costs
-    # start-up ~0.1 s on SQLite, where it is never used (an engine loads its own dialect).
-    name = "postgresql" if dialect == "postgresql" else "sqlite"
-    stmt: Any = importlib.import_module(f"sqlalchemy.dialects.{name}").insert(table)
+    stmt = dialect_insert(dialect, table)
     upsert: Insert = stmt.on_conflict_do_update(
         index_elements=list(key), set_={c: table.c[c] + stmt.excluded[c] for c in add}
     )

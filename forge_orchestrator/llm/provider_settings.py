@@ -15,11 +15,11 @@ from pydantic import (
     model_validator,
 )
 from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db.engine import write_tx
 from ..db.service import Database
 from ..db.tables import app_settings
+from ..db.upsert import dialect_insert
 from ..db.utils import utcnow
 from ..errors import NotConfigured
 from ..memory import Remembered
@@ -150,7 +150,7 @@ def write_config(conn: Connection, config: ProvidersConfig) -> ProvidersConfig:
     values = {"key": SETTINGS_KEY, "value": config.model_dump(mode="json"), "updated_at": utcnow()}
     dialect = conn.dialect.name
     if dialect in ("sqlite", "postgresql"):
-        stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(app_settings)
+        stmt = dialect_insert(dialect, app_settings)
         conn.execute(
             stmt.values(**values).on_conflict_do_update(
                 index_elements=["key"],

@@ -17,14 +17,13 @@ from forge_orchestrator.db.migrate import upgrade
 from forge_orchestrator.db.tables import token_ledger
 from forge_orchestrator.errors import AppError
 from forge_orchestrator.ledger.queries import LedgerFilters
-from forge_orchestrator.ledger.summary import summarize
 from forge_orchestrator.llm.component import build_gateway
 from forge_orchestrator.llm.types import ChatMessage, LLMRequest
 from forge_orchestrator.settings import Settings
 from tests.conftest import make_settings
 from tests.fakes.llm_server import FakeLLMServer, Reply
 
-from .conftest import NOW, add
+from .conftest import NOW, add, summarize_on
 
 # Two developers on three machines; the last row predates the columns (NULL).
 TEAM = [
@@ -119,9 +118,9 @@ def test_a_user_filter_is_exact_even_where_the_rollups_would_answer(engine: Engi
     """The rollups keep no user or machine: a summary filtered by one must not read them (it
     would count everyone's calls), whatever the size of the selection."""
     seed(engine)
-    summary = summarize(engine, LedgerFilters(user_name="bob"), "model", exact_max_rows=0)
+    summary = summarize_on(engine, LedgerFilters(user_name="bob"), "model", exact_max_rows=0)
     assert summary.totals.calls == 2 and summary.percentiles == "exact"
-    everyone = summarize(engine, LedgerFilters(), "model", exact_max_rows=0)
+    everyone = summarize_on(engine, LedgerFilters(), "model", exact_max_rows=0)
     assert everyone.totals.calls == 6 and everyone.percentiles == "approximate"
 
 
@@ -142,8 +141,8 @@ def test_the_who_summary_is_the_same_on_postgresql_and_sqlite(
     try:
         for engine in (lite, pg_engine):
             seed(engine)
-        on_pg = summarize(pg_engine, filters, group_by)  # type: ignore[arg-type]
-        on_lite = summarize(lite, filters, group_by)  # type: ignore[arg-type]
+        on_pg = summarize_on(pg_engine, filters, group_by)  # type: ignore[arg-type]
+        on_lite = summarize_on(lite, filters, group_by)  # type: ignore[arg-type]
     finally:
         lite.dispose()
     assert on_pg.totals.calls > 0
