@@ -15,8 +15,6 @@ import argparse
 import gzip
 import os
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,10 +23,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_throughput import free_port, stop, wait_healthy  # noqa: E402
+
 BARE_APP = """
 from fastapi import FastAPI
 app = FastAPI()
@@ -41,30 +42,6 @@ def health():
 IDLE_CPU_S = 0.01
 TICK_S = 0.5
 IDLE_TICKS = 3
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=15)
-
-
-def _wait_healthy(proc: subprocess.Popen[bytes], port: int) -> None:
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=0.5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}")
-        time.sleep(0.005)
 
 
 def _idle_rss_mib(pid: int) -> float:
@@ -95,11 +72,11 @@ def start(
         start_new_session=True,
     )
     try:
-        _wait_healthy(proc, port)
+        wait_healthy(proc, port, poll_s=0.005)
         ms = (time.perf_counter() - t0) * 1000
         return ms, (_idle_rss_mib(proc.pid) if rss else None)
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def _forge_cmd(port: int, data: Path) -> list[str]:

@@ -59,7 +59,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_healthy(proc: subprocess.Popen[bytes], port: int) -> None:
+def wait_healthy(proc: subprocess.Popen[bytes], port: int, poll_s: float = 0.05) -> None:
+    """Until /api/health answers 200 (``poll_s`` apart; bench_startup polls finer to time it)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -68,8 +69,8 @@ def wait_healthy(proc: subprocess.Popen[bytes], port: int) -> None:
         except httpx.HTTPError:
             pass
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        time.sleep(0.05)
+            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}")
+        time.sleep(poll_s)
     raise RuntimeError("server did not become healthy in 60 s")
 
 
